@@ -1,0 +1,119 @@
+// NovaCompute: an OCF resource on each compute node that starts nova-compute only once its host's evacuation is finished.
+import { hostname } from "node:os";
+import { setTimeout as sleep } from "node:timers/promises";
+import { configError } from "../kit/agent-error.js";
+import { OCF, type OcfCode } from "../kit/exit-codes.js";
+import { isStarted, markStarted, markStopped, stateFilePath } from "../kit/ocf/state-file.js";
+import { defineResourceAgent, type OcfContext } from "../kit/ocf/resource-agent.js";
+import { booleanParam, numberParam, stringParam, type ParamSpec } from "../kit/params.js";
+import { commandRunner, systemdRunner, type ServiceRunner } from "../compute/service-runner.js";
+import { resolveOwnNovaHost } from "../compute/nova-conf-host.js";
+import { attrdUpdater } from "../pacemaker/attrd.js";
+import { liftFence, waitForEvacuationDone } from "../recovery/unfence-host.js";
+import { OCF_OPENSTACK_OPTIONS } from "./openstack-options.js";
+import { cloudConfigFromParams, openStackFromParams } from "./openstack-session.js";
+
+/** NovaCompute's own parameters. */
+const COMPUTE_PARAMS: readonly ParamSpec[] = [
+  { name: "domain", type: "string", default: "", order: 10, shortdesc: "DNS domain of the Nova host name, when nova.conf sets no host",
+    longdesc: "Without [DEFAULT] host in nova.conf, the Nova host name is <short node name>.<domain>, or the node name when empty." },
+  { name: "host", type: "string", default: "", order: 10, shortdesc: "Nova host name of this node (overrides nova.conf and domain)" },
+  { name: "nova_conf", type: "string", default: "/etc/nova/nova.conf", order: 10, shortdesc: "nova.conf to read [DEFAULT] host from (and its .d directory)" },
+  { name: "evacuation_delay", type: "integer", default: 0, min: 0, order: 10, shortdesc: "Seconds to pause after an evacuation finished, before nova-compute starts",
+    longdesc: "The shell agent needed 120 s because 'no' only meant 'requests accepted'. NovaEvacuate now reports done only when every instance is verified recovered, so the default is 0." },
+  { name: "systemd_unit", type: "string", default: "", order: 20, shortdesc: "systemd unit that runs nova-compute (e.g. nova-compute)" },
+  { name: "command", type: "string", default: "", order: 20, shortdesc: "Command that runs nova-compute in the foreground, when there is no systemd unit" },
+  { name: "wait_only", type: "boolean", default: false, order: 20, shortdesc: "Only gate: wait for the evacuation, start nothing (drop-in for nova-compute-wait)" },
+  { name: "lift_fence", type: "boolean", default: true, order: 20, shortdesc: "After the wait, clear forced_down and re-enable the service (what fence_compute on does)" },
+  { name: "stop_timeout", type: "integer", default: 60, min: 1, order: 20, shortdesc: "Seconds a command gets after SIGTERM before SIGKILL" },
+];
+
+/** How this resource runs nova-compute, from its parameters; undefined for wait-only. */
+function runnerOf(context: OcfContext): ServiceRunner | undefined {
+  const { params, environment } = context;
+  if (booleanParam(params, "wait_only")) return undefined;
+  const unit = stringParam(params, "systemd_unit");
+  if (unit) return systemdRunner(unit);
+  const command = stringParam(params, "command");
+  if (command) {
+    return commandRunner(command, {
+      pidFile: stateFilePath(environment, ".pid"),
+      logFile: stateFilePath(environment, ".log"),
+      stopTimeoutMs: numberParam(params, "stop_timeout", 60) * 1000,
+    });
+  }
+  throw configError("set systemd_unit, command, or wait_only=true");
+}
+
+/** True when nova-compute (or the gate) runs here. */
+async function running(context: OcfContext): Promise<boolean> {
+  const runner = runnerOf(context);
+  return runner ? runner.isRunning() : isStarted(context.environment);
+}
+
+/** The Nova host name of this node. */
+function ownHost(context: OcfContext): Promise<string> {
+  return resolveOwnNovaHost({
+    explicit: stringParam(context.params, "host"),
+    novaConf: stringParam(context.params, "nova_conf") ?? "/etc/nova/nova.conf",
+    domain: stringParam(context.params, "domain"),
+    nodeName: context.environment.onNode ?? hostname(),
+  });
+}
+
+/** Start: resolve the host, wait for its evacuation, lift the fence, then start nova-compute. */
+async function start(context: OcfContext): Promise<OcfCode> {
+  const { log, params } = context;
+  if (await running(context)) return OCF.SUCCESS;
+  const host = await ownHost(context);
+  const openstack = await openStackFromParams(params, { env: process.env, log });
+  const deps = { compute: openstack.compute, attrd: attrdUpdater(), log };
+  const budget = AbortSignal.any([context.signal, AbortSignal.timeout(Math.max(1, context.deadline - Date.now()))]);
+  const done = await waitForEvacuationDone(deps, host, { signal: budget });
+  const delay = numberParam(params, "evacuation_delay", 0);
+  if (done.attrdValue === "no" && delay > 0) {
+    log.info({ host }, `Pausing ${delay} s after the evacuation of ${host}`);
+    await sleep(delay * 1000, undefined, { signal: budget });
+  }
+  if (booleanParam(params, "lift_fence")) {
+    const outcome = await liftFence(deps, done);
+    log.info({ host, outcome }, "fence lifted");
+  }
+  const runner = runnerOf(context);
+  if (runner) {
+    await runner.start();
+    log.info({ host }, `started ${runner.description}`);
+  } else {
+    await markStarted(context.environment);
+  }
+  return OCF.SUCCESS;
+}
+
+/** Stop: stop nova-compute (or the gate). */
+async function stop(context: OcfContext): Promise<void> {
+  const runner = runnerOf(context);
+  if (runner) await runner.stop();
+  await markStopped(context.environment);
+}
+
+/** The NovaCompute resource agent. */
+export const novaCompute = defineResourceAgent({
+  name: "NovaCompute",
+  version: "1.0",
+  shortdesc: "Starts nova-compute once the host's instances have been recovered elsewhere",
+  longdesc:
+    "Runs on every compute node (clone). Start resolves the node's Nova host name (nova.conf [DEFAULT] host, else " +
+    "domain rules), waits until attrd's evacuate flag is no or empty AND Nova's recovery marker is done, clears " +
+    "forced_down and re-enables the service (unless an operator disabled it for another reason), then starts " +
+    "nova-compute as a systemd unit or a command. With wait_only it is a drop-in for nova-compute-wait.",
+  params: [...OCF_OPENSTACK_OPTIONS, ...COMPUTE_PARAMS],
+  validate: async (context) => {
+    runnerOf(context);
+    await cloudConfigFromParams(context.params, process.env);
+  },
+  actions: {
+    start: { timeout: 600, handler: start },
+    stop: { timeout: 300, handler: stop },
+    monitor: { timeout: 20, interval: 10, depth: 0, handler: async (context) => ((await running(context)) ? OCF.SUCCESS : OCF.NOT_RUNNING) },
+  },
+});

@@ -1,0 +1,87 @@
+// NovaEvacuate: an OCF resource on the controllers whose monitor recovers the instances of fenced compute hosts.
+import { hostname } from "node:os";
+import { join } from "node:path";
+import { OCF, type OcfCode } from "../kit/exit-codes.js";
+import { markStarted, markStopped, isStarted } from "../kit/ocf/state-file.js";
+import { defineResourceAgent, type OcfContext } from "../kit/ocf/resource-agent.js";
+import { numberParam, type ParamSpec } from "../kit/params.js";
+import { attrdUpdater } from "../pacemaker/attrd.js";
+import { loadFailureMemory, saveFailureMemory } from "../recovery/failure-memory.js";
+import { recoveryPass } from "../recovery/recovery-pass.js";
+import { DEFAULT_RECOVERY_OPTIONS, type RecoveryOptions } from "../recovery/recovery-options.js";
+import { OCF_OPENSTACK_OPTIONS } from "./openstack-options.js";
+import { cloudConfigFromParams, openStackFromParams } from "./openstack-session.js";
+
+/** NovaEvacuate's own parameters: the peer's, then ours. */
+const RECOVERY_PARAMS: readonly ParamSpec[] = [
+  { name: "no_shared_storage", type: "boolean", default: false, order: 10, shortdesc: "Instances are not on shared storage",
+    longdesc: "Sent to Nova as onSharedStorage=false below microversion 2.14; from 2.14 Nova decides by itself." },
+  { name: "verbose", type: "boolean", default: false, order: 10, shortdesc: "Debug logging" },
+  { name: "evacuate_delay", type: "integer", default: 0, min: 0, order: 10, shortdesc: "Seconds to wait before evacuating a host",
+    longdesc: "Gives shared storage time to release locks and leases of the failed host before its instances are rebuilt elsewhere." },
+  { name: "domain", type: "string", default: "", order: 10, shortdesc: "DNS domain of the compute hosts (accepted for compatibility; host names come from Nova)" },
+  { name: "concurrency", type: "integer", default: DEFAULT_RECOVERY_OPTIONS.concurrency, min: 1, order: 20, shortdesc: "Evacuations in flight at once, across all hosts" },
+  { name: "per_host_concurrency", type: "integer", default: DEFAULT_RECOVERY_OPTIONS.perHostConcurrency, min: 1, order: 20, shortdesc: "Evacuations in flight at once from one host" },
+  { name: "instance_timeout", type: "integer", default: DEFAULT_RECOVERY_OPTIONS.instanceTimeoutMs / 1000, min: 1, order: 20, shortdesc: "Seconds one instance may take to be recovered before it counts as failed" },
+  { name: "retry_limit", type: "integer", default: DEFAULT_RECOVERY_OPTIONS.retryLimit, min: 1, order: 20, shortdesc: "Evacuation attempts per instance before it is reported failed" },
+  { name: "retry_backoff", type: "integer", default: DEFAULT_RECOVERY_OPTIONS.retryBackoffMs / 1000, min: 0, order: 20, shortdesc: "Seconds before the first retry; doubles with each attempt" },
+  { name: "poll_interval", type: "integer", default: DEFAULT_RECOVERY_OPTIONS.pollIntervalMs / 1000, min: 1, order: 20, shortdesc: "Seconds between two looks at Nova while evacuations run" },
+  { name: "pass_budget", type: "integer", default: 0, min: 0, order: 20, shortdesc: "Seconds one monitor may work (0: as much as the monitor timeout allows)",
+    longdesc: "A monitor returns before its operation timeout; evacuations still running continue and are picked up by the next monitor." },
+];
+
+/** Recovery options from the parameters. */
+function recoveryOptions(context: OcfContext): RecoveryOptions {
+  const { params } = context;
+  return {
+    ...DEFAULT_RECOVERY_OPTIONS,
+    concurrency: numberParam(params, "concurrency", DEFAULT_RECOVERY_OPTIONS.concurrency),
+    perHostConcurrency: numberParam(params, "per_host_concurrency", DEFAULT_RECOVERY_OPTIONS.perHostConcurrency),
+    instanceTimeoutMs: numberParam(params, "instance_timeout", 600) * 1000,
+    retryLimit: numberParam(params, "retry_limit", DEFAULT_RECOVERY_OPTIONS.retryLimit),
+    retryBackoffMs: numberParam(params, "retry_backoff", 10) * 1000,
+    pollIntervalMs: numberParam(params, "poll_interval", 2) * 1000,
+    onSharedStorage: params.no_shared_storage !== true,
+    evacuateDelayMs: numberParam(params, "evacuate_delay", 0) * 1000,
+  };
+}
+
+/** The monitor: "not running" unless started; otherwise one recovery pass within the budget. */
+async function monitor(context: OcfContext): Promise<OcfCode> {
+  const { environment, log, signal } = context;
+  if (!(await isStarted(environment))) return OCF.NOT_RUNNING;
+  const budget = numberParam(context.params, "pass_budget", 0) * 1000;
+  const deadline = budget > 0 ? Math.min(context.deadline, Date.now() + budget) : context.deadline;
+  const openstack = await openStackFromParams(context.params, {
+    env: process.env, log, tokenCachePath: join(environment.stateDir, `nova-ha-${environment.instance}.token.json`),
+  });
+  const memoryPath = join(environment.stateDir, `nova-ha-${environment.instance}.failures.json`);
+  const failures = await loadFailureMemory(memoryPath);
+  await recoveryPass(
+    { openstack, attrd: attrdUpdater(), log, node: hostname(), failures },
+    { ...recoveryOptions(context), deadline, signal, waitForCompletion: true },
+  );
+  if (failures.size > 0) await saveFailureMemory(memoryPath, failures).catch(() => undefined);
+  return OCF.SUCCESS;
+}
+
+/** The NovaEvacuate resource agent. */
+export const novaEvacuate = defineResourceAgent({
+  name: "NovaEvacuate",
+  version: "1.0",
+  shortdesc: "Evacuates the instances of fenced compute hosts",
+  longdesc:
+    "Runs on one controller (active/passive). Each monitor looks for compute hosts that fence_compute flagged " +
+    "(attrd evacuate=yes, or its marker in Nova's service record), evacuates their instances in bounded parallel, " +
+    "follows every instance until it runs again on another host (or is back in its old power state), retries failures " +
+    "with backoff up to a limit, then marks the host done in attrd and Nova. Drop-in for the shell agent of the same name.",
+  params: [...OCF_OPENSTACK_OPTIONS, ...RECOVERY_PARAMS],
+  validate: async (context) => {
+    await cloudConfigFromParams(context.params, process.env);
+  },
+  actions: {
+    start: { timeout: 20, handler: async ({ environment }) => markStarted(environment) },
+    stop: { timeout: 20, handler: async ({ environment }) => markStopped(environment) },
+    monitor: { timeout: 600, interval: 10, depth: 0, handler: monitor },
+  },
+});

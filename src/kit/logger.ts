@@ -1,0 +1,73 @@
+// Logging: pino, synchronous, to stderr only, with secrets redacted by key and by value.
+import { writeSync } from "node:fs";
+import { pino, type Logger } from "pino";
+
+export type { Logger } from "pino";
+
+/** Keys whose values are never logged, wherever they appear. */
+const REDACTED_KEYS = [
+  "password", "passwd", "secret", "token",
+  "*.password", "*.passwd", "*.secret", "*.token",
+  "*.application_credential_secret", "*.applicationCredentialSecret",
+  'headers["x-auth-token"]', 'headers["x-subject-token"]',
+];
+
+const LEVEL_NAMES: Record<number, string> = { 10: "trace", 20: "debug", 30: "info", 40: "warning", 50: "error", 60: "critical" };
+
+/** Secret values seen at run time (passwords, tokens); scrubbed from every line written. */
+const knownSecrets = new Set<string>();
+
+/** Registers values that must never reach a log line or an error message. */
+export function registerSecrets(values: Iterable<string>): void {
+  for (const value of values) if (value.length >= 3) knownSecrets.add(value);
+}
+
+/** Replaces every registered secret in a text with "****". */
+export function scrubSecrets(text: string): string {
+  let scrubbed = text;
+  for (const secret of knownSecrets) scrubbed = scrubbed.split(secret).join("****");
+  return scrubbed;
+}
+
+/** Renders a pino JSON record as one human line: "<time> <agent>[pid] level: msg key=value ...". */
+function humanLine(json: string): string {
+  const { level, time, msg, pid, name, hostname: _h, ...fields } = JSON.parse(json) as Record<string, unknown>;
+  const stamp = new Date(typeof time === "number" ? time : Date.now()).toISOString();
+  const extra = Object.entries(fields)
+    .map(([key, value]) => `${key}=${typeof value === "string" && !/\s/.test(value) ? value : JSON.stringify(value)}`)
+    .join(" ");
+  return `${stamp} ${String(name ?? "nova-ha")}[${String(pid)}] ${LEVEL_NAMES[level as number] ?? "info"}: ${String(msg ?? "")}${extra ? ` ${extra}` : ""}\n`;
+}
+
+/** Options of the agents' logger. */
+export interface LoggerOptions {
+  /** Agent name shown on every line. */
+  name: string;
+  /** debug when true, else info. */
+  verbose?: boolean;
+  /** Where lines go; defaults to file descriptor 2. */
+  fd?: number;
+  /** "human" (default) or "json" (NOVA_HA_LOG_FORMAT=json). */
+  format?: "human" | "json";
+}
+
+/** Creates the process logger. Nothing it writes can reach stdout. */
+export function createLogger(options: LoggerOptions): Logger {
+  const fd = options.fd ?? 2;
+  const format = options.format ?? (process.env.NOVA_HA_LOG_FORMAT === "json" ? "json" : "human");
+  const destination = {
+    write(line: string): void {
+      const text = format === "json" ? line : humanLine(line);
+      writeSync(fd, scrubSecrets(text));
+    },
+  };
+  return pino(
+    {
+      name: options.name,
+      level: options.verbose || process.env.HA_debug === "1" ? "debug" : "info",
+      redact: { paths: REDACTED_KEYS, censor: "****" },
+      base: { pid: process.pid },
+    },
+    destination,
+  );
+}

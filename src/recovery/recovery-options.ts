@@ -1,0 +1,39 @@
+// The knobs of the recovery engine, with the defaults the agents advertise.
+
+/** How the engine evacuates and how long it keeps trying. */
+export interface RecoveryOptions {
+  /** Evacuations in flight at once, across all hosts. */
+  readonly concurrency: number;
+  /** Evacuations in flight at once from one host. */
+  readonly perHostConcurrency: number;
+  /** How long one instance may take from request to verified recovery before it counts as failed. */
+  readonly instanceTimeoutMs: number;
+  /** Evacuation attempts per instance before it is marked failed. */
+  readonly retryLimit: number;
+  /** First retry delay; doubles with each failed attempt. */
+  readonly retryBackoffMs: number;
+  /** Pause between two looks at Nova while evacuations are in flight. */
+  readonly pollIntervalMs: number;
+  /** Sent as onSharedStorage below microversion 2.14 only; undefined lets Nova decide. */
+  readonly onSharedStorage: boolean | undefined;
+  /** false evacuates nothing (the peers' instance_filtering=false). */
+  readonly instanceFiltering: boolean;
+  /** Tag, extra spec and metadata key that select instances. */
+  readonly evacuableTag: string;
+  /** Wait this long after picking up a host before its first evacuation (storage lock expiry). */
+  readonly evacuateDelayMs: number;
+}
+
+/** Defaults shared by NovaEvacuate and fence_evacuate. */
+export const DEFAULT_RECOVERY_OPTIONS: RecoveryOptions = {
+  concurrency: 16,
+  perHostConcurrency: 8,
+  instanceTimeoutMs: 600_000,
+  retryLimit: 3,
+  retryBackoffMs: 10_000,
+  pollIntervalMs: 2_000,
+  onSharedStorage: undefined,
+  instanceFiltering: true,
+  evacuableTag: "evacuable",
+  evacuateDelayMs: 0,
+};
