@@ -1,4 +1,5 @@
 // NovaCompute: an OCF resource on each compute node that starts nova-compute only once its host's evacuation is finished.
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { configError } from "../kit/agent-error.js";
@@ -9,7 +10,7 @@ import { booleanParam, numberParam, stringParam, type ParamSpec } from "../kit/p
 import { commandRunner, systemdRunner, type ServiceRunner } from "../compute/service-runner.js";
 import { resolveOwnNovaHost } from "../compute/nova-conf-host.js";
 import { attrdUpdater } from "../pacemaker/attrd.js";
-import { liftFence, waitForEvacuationDone } from "../recovery/unfence-host.js";
+import { liftFence, retryClearForcedDown, waitForEvacuationDone } from "../recovery/unfence-host.js";
 import { OCF_OPENSTACK_OPTIONS } from "./openstack-options.js";
 import { cloudConfigFromParams, openStackFromParams } from "./openstack-session.js";
 
@@ -75,16 +76,53 @@ async function start(context: OcfContext): Promise<OcfCode> {
     log.info({ host }, `Pausing ${delay} s after the evacuation of ${host}`);
     await sleep(delay * 1000, undefined, { signal: budget });
   }
-  if (booleanParam(params, "lift_fence")) {
-    const outcome = await liftFence(deps, done);
-    log.info({ host, outcome }, "fence lifted");
-  }
+  const lifted = booleanParam(params, "lift_fence") ? await liftFence(deps, done) : undefined;
   const runner = runnerOf(context);
   if (runner) {
     await runner.start();
     log.info({ host }, `started ${runner.description}`);
   } else {
     await markStarted(context.environment);
+  }
+  if (lifted?.forcedDown === "still-set") await clearForcedDownAfterStart(context, deps, host, runner !== undefined);
+  return OCF.SUCCESS;
+}
+
+/** Seconds start keeps trying to clear forced_down once nova-compute runs. */
+const UNFORCE_WINDOW_MS = 30_000;
+
+/**
+ * Nova refuses to clear forced_down while `done` evacuations wait for nova-compute to restart on the host and
+ * mark them completed. So once nova-compute runs, start keeps trying for a short while; whatever is left is
+ * recorded in a flag file that the monitor works off (no Nova call at all in the steady state).
+ */
+async function clearForcedDownAfterStart(
+  context: OcfContext,
+  deps: Parameters<typeof retryClearForcedDown>[0],
+  host: string,
+  novaComputeRuns: boolean,
+): Promise<void> {
+  const until = Math.min(context.deadline, Date.now() + (novaComputeRuns ? UNFORCE_WINDOW_MS : 0));
+  while (Date.now() < until) {
+    await sleep(2_000, undefined, { signal: context.signal });
+    if (await retryClearForcedDown(deps, host).catch(() => false)) return;
+  }
+  await writeFile(stateFilePath(context.environment, ".unforce"), `${host}\n`);
+  context.log.warn({ host }, "forced_down still set; the monitor clears it once nova-compute has processed its evacuated instances");
+}
+
+/** Monitor: running or not; while an un-force is owed, one more try at it (never a monitor failure). */
+async function monitor(context: OcfContext): Promise<OcfCode> {
+  if (!(await running(context))) return OCF.NOT_RUNNING;
+  const owed = stateFilePath(context.environment, ".unforce");
+  const host = await readFile(owed, "utf8").then((text) => text.trim(), () => undefined);
+  if (host) {
+    try {
+      const openstack = await openStackFromParams(context.params, { env: process.env, log: context.log });
+      if (await retryClearForcedDown({ compute: openstack.compute, log: context.log }, host)) await rm(owed, { force: true });
+    } catch (error) {
+      context.log.warn({ host, err: String(error) }, "could not clear forced_down yet");
+    }
   }
   return OCF.SUCCESS;
 }
@@ -114,6 +152,6 @@ export const novaCompute = defineResourceAgent({
   actions: {
     start: { timeout: 600, handler: start },
     stop: { timeout: 300, handler: stop },
-    monitor: { timeout: 20, interval: 10, depth: 0, handler: async (context) => ((await running(context)) ? OCF.SUCCESS : OCF.NOT_RUNNING) },
+    monitor: { timeout: 20, interval: 10, depth: 0, handler: monitor },
   },
 });

@@ -29,6 +29,15 @@ export function scrubSecrets(text: string): string {
   return scrubbed;
 }
 
+/**
+ * Escapes every non-ASCII character as \uXXXX (nova-ha lab finding). Pacemaker 2.1.5's crm_xml_escape() stops escaping at
+ * the first multi-byte character of an agent's output, so a later quote (Nova messages, instance names) corrupts the
+ * result the executor sends to the controller, which then never sees the operation complete.
+ */
+export function asciiOnly(text: string): string {
+  return text.replace(/[^\x00-\x7f]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`);
+}
+
 /** Renders a pino JSON record as one human line: "<time> <agent>[pid] level: msg key=value ...". */
 function humanLine(json: string): string {
   const { level, time, msg, pid, name, hostname: _h, ...fields } = JSON.parse(json) as Record<string, unknown>;
@@ -58,7 +67,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const destination = {
     write(line: string): void {
       const text = format === "json" ? line : humanLine(line);
-      writeSync(fd, scrubSecrets(text));
+      writeSync(fd, asciiOnly(scrubSecrets(text)));
     },
   };
   return pino(

@@ -1,7 +1,7 @@
 // The only process boundary: run an agent, catch everything, write stdout once, exit once.
 import { writeSync } from "node:fs";
 import { oneLine } from "./agent-error.js";
-import { scrubSecrets } from "./logger.js";
+import { asciiOnly, scrubSecrets } from "./logger.js";
 
 /** What an agent run produced: protocol output for stdout, an exit code, and an optional last word for stderr. */
 export interface Outcome {
@@ -28,7 +28,7 @@ export async function runProcess(main: (signal: AbortSignal) => Promise<Outcome>
   const abort = new AbortController();
   const finish = (outcome: Outcome): never => {
     writeAll(1, outcome.stdout ?? "");
-    writeAll(2, scrubSecrets(outcome.stderr ?? ""));
+    writeAll(2, asciiOnly(scrubSecrets(outcome.stderr ?? ""))); // ASCII only: see asciiOnly (Pacemaker 2.1.5)
     process.exit(outcome.exitCode);
   };
   const onTerm = (signalName: string) => () => {

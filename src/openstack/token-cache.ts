@@ -36,9 +36,15 @@ const entrySchema = z.object({
 });
 const fileSchema = z.object({ format: z.literal(FORMAT), entries: z.record(z.string(), z.unknown()) });
 
-/** The cache key of an identity: a SHA-256 over everything that selects the token, never the password or secret. */
+/**
+ * The cache key of an identity: a SHA-256 over everything that selects the token. The password or secret enters
+ * only as its own SHA-256, so a changed credential (a fix, a rotation, a typo) is tried at once instead of being
+ * masked by a token cached with the old one; the file never holds the credential.
+ */
 export function identityKey(config: CloudConfig): string {
+  const secret = config.applicationCredentialSecret ?? config.password ?? "";
   const parts = [
+    createHash("sha256").update(secret).digest("hex"),
     config.authUrl.replace(/\/+$/, ""),
     config.userId ?? "", config.username ?? "", config.userDomainId ?? "", config.userDomainName ?? "",
     config.projectId ?? "", config.projectName ?? "", config.projectDomainId ?? "", config.projectDomainName ?? "",

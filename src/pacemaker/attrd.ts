@@ -46,21 +46,23 @@ export function attrdUpdater(options: { binary?: string; name?: string } = {}): 
     }
     return result;
   };
-  const fail = (what: string, stderr: string, code: number | undefined): never => {
-    const detail = stderr.split("\n").find((line) => line.trim()) ?? `exit ${code}`;
+  const fail = (what: string, stderr: string, code: number | undefined, stdout = ""): never => {
+    // With --output-as=xml attrd_updater prints its error inside the XML on stdout, not on stderr.
+    const xmlError = /<error>([^<]*)<\/error>/.exec(stdout)?.[1];
+    const detail = stderr.split("\n").find((line) => line.trim()) ?? (xmlError ? decode(xmlError) : `exit ${code}`);
     throw new AgentError("generic", `attrd_updater could not ${what}: ${detail.replace(/^attrd_updater: /, "")}`);
   };
   return {
     async queryAll() {
       const result = await run(["-n", name, "-Q", "-A", "--output-as=xml"]);
       if (result.exitCode === ATTRIBUTE_DOES_NOT_EXIST) return new Map();
-      if (result.exitCode !== 0) fail(`list ${name}`, String(result.stderr), result.exitCode);
+      if (result.exitCode !== 0) fail(`list ${name}`, String(result.stderr), result.exitCode, String(result.stdout));
       return parseAttrdXml(String(result.stdout));
     },
     async query(host) {
       const result = await run(["-p", "-n", name, "-Q", "-N", host, "--output-as=xml"]);
       if (result.exitCode === ATTRIBUTE_DOES_NOT_EXIST) return "";
-      if (result.exitCode !== 0) fail(`read ${name} of ${host}`, String(result.stderr), result.exitCode);
+      if (result.exitCode !== 0) fail(`read ${name} of ${host}`, String(result.stderr), result.exitCode, String(result.stdout));
       return parseAttrdXml(String(result.stdout)).get(host) ?? "";
     },
     async update(host, value) {

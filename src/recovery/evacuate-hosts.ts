@@ -50,17 +50,17 @@ async function submit(deps: EngineDeps, picked: readonly Candidate[], options: R
       try {
         await deps.openstack.compute.evacuate(plan.id, { onSharedStorage: options.onSharedStorage });
         accepted += 1;
-        deps.log.info({ host, instance: plan.id, name: plan.name, attempt: plan.attempts + 1 }, "evacuation requested");
+        deps.log.info({ host, instance: plan.id, server: plan.name, attempt: plan.attempts + 1 }, "evacuation requested");
       } catch (error) {
         const status = (error as { status?: number }).status;
         const message = error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error);
-        if (status === 409) {
-          deps.log.info({ host, instance: plan.id }, "Nova is already working on this instance; watching it");
-          return;
-        }
+        // A 409 still counts as an attempt: Nova answers 409 for good to some instances (vTPM, vDPA), which
+        // would otherwise be resubmitted at every poll forever. If Nova is in fact already rebuilding it, the
+        // next look sees its task and watches it, whatever the attempt count.
         const previous = failures?.get(plan.id);
         failures?.set(plan.id, { count: (previous?.count ?? 0) + 1, lastAt: now, lastError: message });
-        deps.log.warn({ host, instance: plan.id, err: message }, "evacuation request failed");
+        if (status === 409) deps.log.info({ host, instance: plan.id, err: message }, "Nova refused the evacuation (409); it may already be working on this instance");
+        else deps.log.warn({ host, instance: plan.id, err: message }, "evacuation request failed");
       }
     }),
   );
@@ -72,8 +72,8 @@ function logTransitions(log: Logger, host: string, plans: readonly InstancePlan[
   for (const plan of plans) {
     if (seen.get(plan.id) === plan.outcome) continue;
     seen.set(plan.id, plan.outcome);
-    if (plan.outcome === "recovered") log.info({ host, instance: plan.id, name: plan.name, now_on: plan.host, status: plan.status }, "instance recovered");
-    if (plan.outcome === "failed") log.error({ host, instance: plan.id, name: plan.name, reason: plan.reason }, "instance not recovered");
+    if (plan.outcome === "recovered") log.info({ host, instance: plan.id, server: plan.name, now_on: plan.host, status: plan.status }, "instance recovered");
+    if (plan.outcome === "failed") log.error({ host, instance: plan.id, server: plan.name, reason: plan.reason }, "instance not recovered");
   }
 }
 

@@ -70,11 +70,16 @@ export function planHost(
   }
   for (const list of byInstance.values()) list.sort((a, b) => epoch(a.createdAt) - epoch(b.createdAt));
 
+  // Like evacuations, failed requests from before this failure belong to an older one (the memory keeps them a day).
+  const failureOf = (id: string): RequestFailures | undefined => {
+    const failure = failures.get(id);
+    return failure && failure.lastAt >= snapshot.since.getTime() ? failure : undefined;
+  };
   const plans: InstancePlan[] = [];
   const onHostIds = new Set(snapshot.onHost.map((server) => server.id));
   for (const server of snapshot.onHost) {
     const migrations = byInstance.get(server.id) ?? [];
-    const failure = failures.get(server.id);
+    const failure = failureOf(server.id);
     const attempts = migrations.length + (failure?.count ?? 0);
     const last = migrations.at(-1);
     const extra = { priority: evacuationPriority(server), created: server.created };
@@ -118,13 +123,18 @@ export function planHost(
   for (const [instanceId, migrations] of byInstance) {
     if (onHostIds.has(instanceId)) continue;
     const server = snapshot.changed.get(instanceId);
-    const attempts = migrations.length + (failures.get(instanceId)?.count ?? 0);
+    const attempts = migrations.length + (failureOf(instanceId)?.count ?? 0);
     const extra = { priority: 0, created: "", ready: false };
     if (!server) {
       plans.push({ id: instanceId, name: instanceId, outcome: "skipped", reason: "Nova no longer knows this instance", attempts, host: null, status: "UNKNOWN", ...extra });
       continue;
     }
-    plans.push({ ...planMoved(server, attempts), ...extra, priority: evacuationPriority(server), created: server.created });
+    // A rebuild stuck on the destination (its compute died mid-rebuild) times out too, or the host would never finish.
+    const moved = planMoved(server, attempts);
+    const startedAt = epoch(migrations.at(-1)?.createdAt);
+    const overdue = moved.outcome === "in-progress" && now - startedAt > options.instanceTimeoutMs;
+    const stuck = overdue ? { outcome: "failed" as const, reason: `no progress for ${Math.round((now - startedAt) / 1000)} s (${moved.reason ?? "task"})` } : {};
+    plans.push({ ...moved, ...stuck, ...extra, priority: evacuationPriority(server), created: server.created });
   }
   return plans;
 }

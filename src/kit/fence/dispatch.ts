@@ -35,7 +35,7 @@ export function fenceUsage(agent: FenceAgent): string {
     const short = spec.short ? `-${spec.short}, ` : "    ";
     const value = spec.type === "boolean" || spec.metavar === undefined ? "" : `=[${spec.metavar}]`;
     const text = spec.name === "action" ? `Action: ${agent.actions.join(", ")}, metadata, manpage or validate-all (default ${agent.defaultAction})` : spec.shortdesc;
-    lines.push(`   ${short}--${longOption(spec)}${value}`.padEnd(44) + text);
+    lines.push(`${`   ${short}--${longOption(spec)}${value}`.padEnd(43)} ${text}`);
   }
   lines.push(`   -V, --version`.padEnd(44) + "Display version information and exit", `   -h, --help`.padEnd(44) + "Display help and exit");
   return `${lines.join("\n")}\n`;

@@ -36,8 +36,8 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("identityKey", () => {
-  it("does not depend on the password", () => {
-    expect(identityKey({ ...config, password: "pw-two" })).toBe(identityKey(config));
+  it("changes with the password, so a changed credential is tried at once", () => {
+    expect(identityKey({ ...config, password: "pw-two" })).not.toBe(identityKey(config));
   });
 
   it.each([

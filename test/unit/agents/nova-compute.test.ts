@@ -1,0 +1,101 @@
+// NovaCompute in-process: it starts nova-compute only once its host's evacuation is finished, then lifts the fence.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { fenceCompute } from "../../../src/agents/fence-compute.js";
+import { novaCompute } from "../../../src/agents/nova-compute.js";
+import { novaEvacuate } from "../../../src/agents/nova-evacuate.js";
+import { runFenceAgent } from "../../../src/kit/fence/dispatch.js";
+import { captureLog } from "../kit/fixtures/capture-log.js";
+import { startOcfHarness, type OcfHarness } from "./ocf-harness.js";
+
+let h: OcfHarness;
+const MONITOR = { OCF_RESKEY_CRM_meta_interval: "10000" };
+const gate = (extra: Record<string, string> = {}) => ({ ...h.credentials(), host: "compute-1", wait_only: "1", ...extra });
+const service = (host: string) => h.sim.cloud.services().find((item) => item.host === host);
+
+beforeAll(async () => {
+  h = await startOcfHarness();
+});
+afterAll(async () => h.stop());
+beforeEach(async () => {
+  h.sim.cloud.config.evacuateLatencyMs = 30;
+  h.sim.cloud.seed({ hosts: 3, serversPerHost: 3 });
+  h.attrd.reset();
+  await h.run(novaCompute, "stop", gate());
+});
+
+/** Kills and fences a host with our fence_compute. */
+async function fence(host: string): Promise<void> {
+  h.sim.cloud.killHost(host);
+  const stdin = Object.entries({ ...h.credentials(), action: "off", port: host }).map(([k, v]) => `${k}=${v}`).join("\n");
+  const outcome = await runFenceAgent(fenceCompute, [], async () => stdin, new AbortController().signal, captureLog(h.stateDir, "fence").make);
+  expect(outcome.exitCode).toBe(0);
+}
+
+describe("NovaCompute", () => {
+  it("refuses a configuration that says neither how to run nova-compute nor wait_only", async () => {
+    const run = await h.run(novaCompute, "validate-all", { ...h.credentials() });
+    expect(run).toMatchObject({ exitCode: 6, stderr: "ocf-exit-reason:set systemd_unit, command, or wait_only=true\n" });
+  });
+
+  it("a host never fenced starts at once", async () => {
+    expect((await h.run(novaCompute, "start", gate({ host: "compute-3" }))).exitCode).toBe(0);
+    expect((await h.run(novaCompute, "monitor", gate({ host: "compute-3" }), MONITOR)).exitCode).toBe(0);
+  });
+
+  it("keeps waiting while the evacuation is pending, and gives up only at its timeout", async () => {
+    await fence("compute-1");
+    const started = Date.now();
+    const run = await h.run(novaCompute, "start", gate(), { OCF_RESKEY_CRM_meta_timeout: "3000" });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(/^ocf-exit-reason:stopped while waiting for compute-1 to complete evacuations/);
+    expect(Date.now() - started).toBeGreaterThan(2000);
+    expect((await h.run(novaCompute, "monitor", gate(), MONITOR)).exitCode).toBe(7);
+    expect(service("compute-1")).toMatchObject({ status: "disabled", forcedDown: true });
+  });
+
+  it("starts once NovaEvacuate recovered the host, and re-enables the service", async () => {
+    await fence("compute-1");
+    const evacuator = { OCF_RESOURCE_INSTANCE: "nova-evacuate" };
+    await h.run(novaEvacuate, "start", { ...h.credentials(), poll_interval: "1" }, evacuator);
+    expect((await h.run(novaEvacuate, "monitor", { ...h.credentials(), poll_interval: "1" }, { ...MONITOR, ...evacuator })).exitCode).toBe(0);
+    expect(h.attrd.value("compute-1")).toBe("no");
+    h.sim.cloud.reviveHost("compute-1");
+    const run = await h.run(novaCompute, "start", gate());
+    expect(run.exitCode).toBe(0);
+    expect(service("compute-1")).toMatchObject({ status: "enabled", forcedDown: false, disabledReason: null });
+    expect((await h.run(novaCompute, "monitor", gate(), MONITOR)).exitCode).toBe(0);
+  });
+
+  it("leaves a service an operator disabled for another reason disabled", async () => {
+    const api = await import("../../../src/openstack/connect.js");
+    const { resolveCloudConfig } = await import("../../../src/openstack/cloud-config.js");
+    const openstack = await api.connectOpenStack(
+      resolveCloudConfig({ explicit: { authUrl: h.sim.authUrl, username: "admin", password: "secret", projectName: "admin", interface: "public" }, env: {} }),
+      { logger: captureLog(h.stateDir).make(false) },
+    );
+    const [record] = await openstack.compute.listServices({ host: "compute-2" });
+    await openstack.compute.disable(record!, "hardware maintenance, ticket 42");
+    expect((await h.run(novaCompute, "start", gate({ host: "compute-2" }))).exitCode).toBe(0);
+    expect(service("compute-2")).toMatchObject({ status: "disabled", disabledReason: "hardware maintenance, ticket 42" });
+  });
+
+  it("runs, watches and stops a command, escalating to SIGKILL when it ignores SIGTERM", async () => {
+    const command = { ...h.credentials(), host: "compute-3", command: "sh -c 'trap \"\" TERM; while :; do sleep 1; done'", stop_timeout: "1" };
+    expect((await h.run(novaCompute, "start", command)).exitCode).toBe(0);
+    expect((await h.run(novaCompute, "monitor", command, MONITOR)).exitCode).toBe(0);
+    const stopped = Date.now();
+    expect((await h.run(novaCompute, "stop", command)).exitCode).toBe(0);
+    expect(Date.now() - stopped).toBeGreaterThan(900);
+    expect((await h.run(novaCompute, "monitor", command, MONITOR)).exitCode).toBe(7);
+  });
+
+  it("reads its Nova host name from nova.conf when no host is given", async () => {
+    const conf = join(h.stateDir, "nova.conf");
+    writeFileSync(conf, "[DEFAULT]\nhost = compute-3\n[libvirt]\nhost = nope\n");
+    await fence("compute-3");
+    const run = await h.run(novaCompute, "start", { ...h.credentials(), wait_only: "1", nova_conf: conf }, { OCF_RESKEY_CRM_meta_timeout: "2500" });
+    expect(run.stderr).toMatch(/compute-3/);
+  });
+});

@@ -1,0 +1,73 @@
+// pickSubmissions: what goes out now, within the global and per-host limits, in a stable order.
+import { describe, expect, it } from "vitest";
+import type { InstancePlan } from "../../../src/recovery/plan-host.js";
+import { pickSubmissions } from "../../../src/recovery/schedule.js";
+import { plan } from "./fixtures.js";
+
+/** `count` ready plans named `<prefix>-<i>`. */
+function ready(prefix: string, count: number, overrides: Partial<InstancePlan> = {}): InstancePlan[] {
+  return Array.from({ length: count }, (_, index) => plan({ id: `${prefix}-${index}`, ...overrides }));
+}
+
+/** `count` plans already in progress. */
+function running(prefix: string, count: number): InstancePlan[] {
+  return ready(`${prefix}-run`, count, { outcome: "in-progress", ready: false });
+}
+
+/** The picked ids, per host, as "host:id". */
+function picked(plans: Record<string, InstancePlan[]>, concurrency: number, perHostConcurrency: number): string[] {
+  return pickSubmissions(new Map(Object.entries(plans)), { concurrency, perHostConcurrency }).map(({ host, plan: item }) => `${host}:${item.id}`);
+}
+
+/** How many of the picked are from each host. */
+function perHost(ids: string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const id of ids) counts[id.split(":")[0] as string] = (counts[id.split(":")[0] as string] ?? 0) + 1;
+  return counts;
+}
+
+describe("pickSubmissions", () => {
+  it.each<{ title: string; plans: Record<string, InstancePlan[]>; concurrency: number; perHostLimit: number; expected: Record<string, number> }>([
+    { title: "stays within the global limit", plans: { a: ready("a", 5), b: ready("b", 5) }, concurrency: 3, perHostLimit: 8, expected: { a: 3 } },
+    { title: "counts evacuations in progress against the global limit", plans: { a: [...running("a", 2), ...ready("a", 5)] }, concurrency: 3, perHostLimit: 8, expected: { a: 1 } },
+    { title: "stays within the per-host limit", plans: { a: ready("a", 5), b: ready("b", 5) }, concurrency: 10, perHostLimit: 2, expected: { a: 2, b: 2 } },
+    { title: "counts a host's evacuations in progress against its limit", plans: { a: [...running("a", 1), ...ready("a", 3)], b: ready("b", 3) }, concurrency: 10, perHostLimit: 2, expected: { a: 1, b: 2 } },
+    { title: "lets other hosts go when one host is full", plans: { a: [...running("a", 2), ...ready("a", 3)], b: ready("b", 3) }, concurrency: 4, perHostLimit: 2, expected: { b: 2 } },
+    { title: "picks nothing when the global limit is already reached", plans: { a: running("a", 4), b: ready("b", 3) }, concurrency: 4, perHostLimit: 8, expected: {} },
+  ])("$title", ({ plans, concurrency, perHostLimit, expected }) => {
+    expect(perHost(picked(plans, concurrency, perHostLimit))).toEqual(expected);
+  });
+
+  it("never picks a plan that is not ready", () => {
+    const plans = {
+      a: [
+        plan({ id: "waiting", ready: false }),
+        plan({ id: "failed", outcome: "failed", ready: false }),
+        plan({ id: "skipped", outcome: "skipped", ready: false }),
+        plan({ id: "go" }),
+      ],
+    };
+    expect(picked(plans, 10, 10)).toEqual(["a:go"]);
+  });
+
+  it("orders by priority (higher first), then creation time, then id", () => {
+    const plans = {
+      a: [
+        plan({ id: "c-old", created: "2024-01-01T00:00:00Z" }),
+        plan({ id: "b-new", created: "2024-02-01T00:00:00Z" }),
+        plan({ id: "a-new", created: "2024-02-01T00:00:00Z" }),
+      ],
+      b: [plan({ id: "z-urgent", priority: 10, created: "2024-03-01T00:00:00Z" }), plan({ id: "y-low", priority: -1, created: "2023-01-01T00:00:00Z" })],
+    };
+    expect(picked(plans, 10, 10)).toEqual(["b:z-urgent", "a:c-old", "a:a-new", "a:b-new", "b:y-low"]);
+  });
+
+  it("gives the same answer whatever the order Nova listed things in", () => {
+    const hostA = [...ready("a", 6), plan({ id: "a-top", priority: 3 })];
+    const hostB = ready("b", 6, { created: "2023-12-31T00:00:00Z" });
+    const forward = picked({ a: hostA, b: hostB }, 5, 3);
+    const backward = picked({ b: [...hostB].reverse(), a: [...hostA].reverse() }, 5, 3);
+    expect(forward).toEqual(["a:a-top", "b:b-0", "b:b-1", "b:b-2", "a:a-0"]);
+    expect(backward).toEqual(forward);
+  });
+});
