@@ -7,6 +7,7 @@ import { defineResourceAgent, type OcfContext } from "../kit/ocf/resource-agent.
 import { numberParam, type ParamSpec } from "../kit/params.js";
 import { attrdUpdater } from "../pacemaker/attrd.js";
 import { loadFailureMemory, saveFailureMemory } from "../recovery/failure-memory.js";
+import { loadPowerStateMemory, savePowerStateMemory } from "../recovery/power-state-memory.js";
 import { recoveryPass } from "../recovery/recovery-pass.js";
 import { DEFAULT_RECOVERY_OPTIONS, type RecoveryOptions } from "../recovery/recovery-options.js";
 import { OCF_OPENSTACK_OPTIONS } from "./openstack-options.js";
@@ -55,13 +56,18 @@ async function monitor(context: OcfContext): Promise<OcfCode> {
   const openstack = await openStackFromParams(context.params, {
     env: process.env, log, tokenCachePath: join(environment.stateDir, `nova-ha-${environment.instance}.token.json`),
   });
-  const memoryPath = join(environment.stateDir, `nova-ha-${environment.instance}.failures.json`);
-  const failures = await loadFailureMemory(memoryPath);
-  await recoveryPass(
-    { openstack, attrd: attrdUpdater(), log, node: hostname(), failures },
+  const failuresPath = join(environment.stateDir, `nova-ha-${environment.instance}.failures.json`);
+  const statesPath = join(environment.stateDir, `nova-ha-${environment.instance}.power-states.json`);
+  const [failures, originalStates] = await Promise.all([loadFailureMemory(failuresPath), loadPowerStateMemory(statesPath)]);
+  const { reports } = await recoveryPass(
+    { openstack, attrd: attrdUpdater(), log, node: hostname(), failures, originalStates },
     { ...recoveryOptions(context), deadline, signal, waitForCompletion: true },
   );
-  if (failures.size > 0) await saveFailureMemory(memoryPath, failures).catch(() => undefined);
+  // The caches matter only while a recovery runs; an idle monitor writes nothing.
+  if (reports.length > 0) {
+    await Promise.all([saveFailureMemory(failuresPath, failures), savePowerStateMemory(statesPath, originalStates)]).catch((error: unknown) =>
+      log.warn({ err: String(error) }, `could not save the recovery caches in ${environment.stateDir}; Nova's records still hold the state`));
+  }
   return OCF.SUCCESS;
 }
 

@@ -23,6 +23,8 @@ export interface ComputeApi {
   getServer(id: string): Promise<Server | null>;
   /** Asks Nova to evacuate one server; resolves when Nova accepted the request. */
   evacuate(serverId: string, options?: EvacuateOptions): Promise<void>;
+  /** Shuts a server down (os-stop); used to put an instance back in its old power state. */
+  stopServer(serverId: string): Promise<void>;
   /** Evacuation migration records whose source is `host`, every page, optionally changed since a time. */
   listEvacuations(filter: { sourceCompute: string; changesSince?: string }): Promise<Migration[]>;
   /** Every flavor, public and private, with extra specs. */

@@ -3,7 +3,7 @@ import type { ComputeApi } from "./api.js";
 import { listFlavors } from "./compute/flavors.js";
 import { listEvacuations } from "./compute/migrations.js";
 import { NovaClient } from "./compute/nova-client.js";
-import { evacuate, getServer, listServersChangedSince, listServersOnHost } from "./compute/servers.js";
+import { evacuate, getServer, listServersChangedSince, listServersOnHost, stopServer } from "./compute/servers.js";
 import { disable, enable, forceDown, listServices } from "./compute/services.js";
 import type { Session } from "./session.js";
 import type { ComputeService, EvacuateOptions, Flavor, Migration, Server } from "./types.js";
@@ -22,6 +22,7 @@ export function createComputeApi(session: Session, microversion: string): Comput
     listServersChangedSince: (since: string): Promise<Server[]> => listServersChangedSince(nova, since),
     getServer: (id: string): Promise<Server | null> => getServer(nova, id),
     evacuate: (serverId: string, options?: EvacuateOptions): Promise<void> => evacuate(nova, serverId, options),
+    stopServer: (serverId: string): Promise<void> => stopServer(nova, serverId),
     listEvacuations: (filter: { sourceCompute: string; changesSince?: string }): Promise<Migration[]> => listEvacuations(nova, filter),
     listFlavors: (): Promise<Flavor[]> => listFlavors(nova),
   };

@@ -3,7 +3,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../kit/logger.js";
 import type { OpenStack } from "../openstack/api.js";
 import { failureTime } from "./failure-time.js";
-import { planHost, type InstancePlan, type RequestFailures } from "./plan-host.js";
+import { planHost, type HostSnapshot, type InstancePlan, type RequestFailures } from "./plan-host.js";
+import type { OriginalState } from "./power-state-memory.js";
 import { countOutcomes, type HostReport } from "./recovery-report.js";
 import type { RecoveryOptions } from "./recovery-options.js";
 import { pickSubmissions, type Candidate } from "./schedule.js";
@@ -15,6 +16,8 @@ export interface EngineDeps {
   readonly log: Logger;
   /** Evacuate requests that failed without a migration record, per instance; the caller may persist it. */
   readonly failures?: Map<string, RequestFailures>;
+  /** vm_state of each instance before its host failed; the caller may persist it. */
+  readonly originalStates?: Map<string, OriginalState>;
   /** Called after every look at Nova (live display, tests). */
   readonly onProgress?: (reports: readonly HostReport[]) => void;
   readonly now?: () => number;
@@ -37,19 +40,19 @@ function report(host: string, plans: readonly InstancePlan[], submitted: number,
     host, done, submitted,
     recovered: counts.recovered, failed: counts.failed, skipped: counts.skipped,
     inProgress: counts["in-progress"], pending: counts.pending,
-    instances: plans.map(({ ready: _r, priority: _p, created: _c, ...instance }) => instance),
+    instances: plans.map(({ ready: _r, priority: _p, created: _c, restoreStopped: _s, ...instance }) => instance),
   };
 }
 
-/** Sends the picked evacuations in parallel; a request failure is remembered, never thrown. */
-async function submit(deps: EngineDeps, picked: readonly Candidate[], options: RecoveryOptions, now: number): Promise<number> {
+/** Sends the picked evacuations in parallel; returns the ids Nova accepted. A request failure is remembered, never thrown. */
+async function submit(deps: EngineDeps, picked: readonly Candidate[], options: RecoveryOptions, now: number): Promise<Set<string>> {
   const failures = deps.failures;
-  let accepted = 0;
+  const accepted = new Set<string>();
   await Promise.all(
     picked.map(async ({ host, plan }) => {
       try {
         await deps.openstack.compute.evacuate(plan.id, { onSharedStorage: options.onSharedStorage });
-        accepted += 1;
+        accepted.add(plan.id);
         deps.log.info({ host, instance: plan.id, server: plan.name, attempt: plan.attempts + 1 }, "evacuation requested");
       } catch (error) {
         const status = (error as { status?: number }).status;
@@ -65,6 +68,32 @@ async function submit(deps: EngineDeps, picked: readonly Candidate[], options: R
     }),
   );
   return accepted;
+}
+
+/** Stops the instances that run again elsewhere but were shut off before the failure; failures are retried at the next look. */
+async function restorePowerStates(deps: EngineDeps, plans: ReadonlyMap<string, readonly InstancePlan[]>): Promise<void> {
+  const toStop = [...plans].flatMap(([host, list]) => list.filter((plan) => plan.restoreStopped).map((plan) => ({ host, plan })));
+  await Promise.all(
+    toStop.map(async ({ host, plan }) => {
+      try {
+        await deps.openstack.compute.stopServer(plan.id);
+        deps.log.info({ host, instance: plan.id, server: plan.name }, "stopping the instance: it was SHUTOFF before its host failed");
+      } catch (error) {
+        deps.log.warn({ host, instance: plan.id, err: error instanceof Error ? error.message : String(error) }, "could not stop the instance yet");
+      }
+    }),
+  );
+}
+
+/** Records the vm_state of instances seen on their failed host before any evacuation touched them. */
+function rememberOriginalStates(memory: Map<string, OriginalState>, snapshots: readonly HostSnapshot[], now: number): void {
+  for (const snapshot of snapshots) {
+    const touched = new Set(snapshot.evacuations.map((migration) => migration.instanceUuid));
+    for (const server of snapshot.onHost) {
+      if (memory.has(server.id) || touched.has(server.id) || server.taskState) continue;
+      if (server.vmState === "active" || server.vmState === "stopped") memory.set(server.id, { vmState: server.vmState, seenAt: now });
+    }
+  }
 }
 
 /** Logs what changed for each instance since the previous look. */
@@ -89,6 +118,7 @@ export async function evacuateHosts(deps: EngineDeps, hosts: readonly (string | 
   const clock = deps.now ?? Date.now;
   const targets = await resolveTargets(deps.openstack, hosts, clock());
   const failures = deps.failures ?? new Map<string, RequestFailures>();
+  const originalStates = deps.originalStates ?? new Map<string, OriginalState>();
   const engine = { ...deps, failures };
   if (targets.length === 0) return [];
   const tags = run.instanceFiltering
@@ -103,21 +133,23 @@ export async function evacuateHosts(deps: EngineDeps, hosts: readonly (string | 
   while (remaining.length > 0) {
     const now = clock();
     const snapshots = await takeSnapshots(deps.openstack, remaining, tags);
-    const plans = new Map(snapshots.map((snapshot) => [snapshot.host, planHost(snapshot, failures, run, now)]));
+    rememberOriginalStates(originalStates, snapshots, now);
+    const vmStates = new Map([...originalStates].map(([id, state]) => [id, state.vmState]));
+    const plans = new Map(snapshots.map((snapshot) => [snapshot.host, planHost(snapshot, failures, run, now, vmStates)]));
+    await restorePowerStates(engine, plans);
     const picked = pickSubmissions(plans, run);
-    const accepted = picked.length > 0 ? await submit(engine, picked, run, now) : 0;
+    const accepted = picked.length > 0 ? await submit(engine, picked, run, now) : new Set<string>();
     for (const { host } of picked) submittedByHost.set(host, (submittedByHost.get(host) ?? 0) + 1);
-    if (accepted > 0) {
-      // Show the submitted ones as in progress until the next look confirms it.
-      for (const { host, plan } of picked) {
-        const list = plans.get(host) ?? [];
-        plans.set(host, list.map((item) => (item.id === plan.id ? { ...item, outcome: "in-progress", ready: false, attempts: item.attempts + 1 } : item)));
-      }
+    // Show the accepted ones as in progress until the next look confirms it.
+    for (const { host, plan } of picked) {
+      if (!accepted.has(plan.id)) continue;
+      const list = plans.get(host) ?? [];
+      plans.set(host, list.map((item) => (item.id === plan.id ? { ...item, outcome: "in-progress", ready: false, attempts: item.attempts + 1 } : item)));
     }
     reports = [...plans].map(([host, list]) => report(host, list, submittedByHost.get(host) ?? 0, run.waitForCompletion));
     for (const [host, list] of plans) logTransitions(deps.log, host, list, seen);
     deps.onProgress?.([...finished.values(), ...reports]);
-    for (const hostReport of reports) if (hostReport.done && picked.every((item) => item.host !== hostReport.host)) finished.set(hostReport.host, hostReport);
+    for (const hostReport of reports) if (hostReport.done) finished.set(hostReport.host, hostReport);
     remaining = remaining.filter((target) => !finished.has(target.host));
     if (remaining.length === 0 || run.signal.aborted || clock() + run.pollIntervalMs >= run.deadline) break;
     await sleep(run.pollIntervalMs, undefined, { signal: run.signal }).catch(() => undefined);

@@ -34,6 +34,8 @@ export interface InstancePlan extends InstanceReport {
   readonly ready: boolean;
   readonly priority: number;
   readonly created: string;
+  /** The instance runs again elsewhere but was shut off before its host failed: it must be stopped. */
+  readonly restoreStopped?: boolean;
 }
 
 /** Milliseconds since the epoch of an ISO time (Nova omits the zone: it is UTC). */
@@ -42,11 +44,18 @@ function epoch(time: string | null | undefined): number {
   return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(time) ? time : `${time}Z`);
 }
 
-/** Plans one instance that is no longer on the failed host. */
-function planMoved(server: Server, attempts: number): Omit<InstancePlan, "priority" | "created" | "ready"> {
+/**
+ * Plans one instance that is no longer on the failed host. An instance that was stopped before the failure and
+ * runs now (Nova rebuilds an ERROR instance as active, e.g. after a failed first attempt) is not recovered yet:
+ * it must be stopped first.
+ */
+function planMoved(server: Server, attempts: number, originalVmState: string | undefined): Omit<InstancePlan, "priority" | "created" | "ready"> {
   const base = { id: server.id, name: server.name, attempts, host: server.host, status: server.status };
   if (server.status === "DELETED") return { ...base, outcome: "skipped", reason: "deleted while being recovered" };
   if (server.taskState) return { ...base, outcome: "in-progress", reason: `task ${server.taskState} on ${server.host}` };
+  if (originalVmState === "stopped" && server.status === "ACTIVE") {
+    return { ...base, outcome: "in-progress", reason: "was SHUTOFF before the failure: stopping it", restoreStopped: true };
+  }
   if (RECOVERED_STATUSES.has(server.status)) return { ...base, outcome: "recovered" };
   if (server.status === "ERROR") return { ...base, outcome: "failed", reason: `rebuild failed on ${server.host ?? "the destination"}` };
   return { ...base, outcome: "recovered", reason: `now ${server.status} on ${server.host}` };
@@ -58,6 +67,7 @@ export function planHost(
   failures: ReadonlyMap<string, RequestFailures>,
   options: RecoveryOptions,
   now: number,
+  originalVmStates: ReadonlyMap<string, string> = new Map(),
 ): InstancePlan[] {
   const selector = evacuableSelector(snapshot.onHost, snapshot.tags, {
     instanceFiltering: options.instanceFiltering,
@@ -130,7 +140,7 @@ export function planHost(
       continue;
     }
     // A rebuild stuck on the destination (its compute died mid-rebuild) times out too, or the host would never finish.
-    const moved = planMoved(server, attempts);
+    const moved = planMoved(server, attempts, originalVmStates.get(instanceId));
     const startedAt = epoch(migrations.at(-1)?.createdAt);
     const overdue = moved.outcome === "in-progress" && now - startedAt > options.instanceTimeoutMs;
     const stuck = overdue ? { outcome: "failed" as const, reason: `no progress for ${Math.round((now - startedAt) / 1000)} s (${moved.reason ?? "task"})` } : {};

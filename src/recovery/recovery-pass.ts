@@ -9,6 +9,7 @@ import { failureTime } from "./failure-time.js";
 import { isFencedInNova } from "./fenced.js";
 import { formatNovaMarker, markerPending, parseNovaMarker } from "./nova-marker.js";
 import type { RequestFailures } from "./plan-host.js";
+import type { OriginalState } from "./power-state-memory.js";
 import type { HostReport } from "./recovery-report.js";
 import type { RecoveryTarget } from "./snapshot.js";
 
@@ -20,6 +21,7 @@ export interface PassDeps {
   /** This cluster node's name, written into the in-progress marker. */
   readonly node: string;
   readonly failures?: Map<string, RequestFailures>;
+  readonly originalStates?: Map<string, OriginalState>;
   readonly onProgress?: (reports: readonly HostReport[]) => void;
   readonly now?: () => number;
 }

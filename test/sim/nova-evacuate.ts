@@ -7,6 +7,7 @@ import { atLeast, within } from "./microversion.js";
 import { EVACUABLE_VM_STATES } from "./nova-status.js";
 import { type ObjectSchema, type PropertyCheck, novaBool, validateObject } from "./nova-validation.js";
 import { requireServer } from "./nova-servers.js";
+import { stopServer } from "./nova-stop.js";
 
 const PASSWORD_CHARS = "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
@@ -59,7 +60,7 @@ async function evacuate(cloud: SimCloud, req: SimRequest, body: Record<string, u
   return preV214 ? json(200, { adminPass: password }) : json(200);
 }
 
-/** POST /servers/{id}/action; only evacuate is simulated, other actions are "no such action". */
+/** POST /servers/{id}/action; evacuate and os-stop are simulated, other actions are "no such action". */
 export function novaActionRoutes(cloud: SimCloud): Route[] {
   return [
     {
@@ -69,6 +70,7 @@ export function novaActionRoutes(cloud: SimCloud): Route[] {
         const body = asObject(req.body);
         const action = body ? Object.keys(body)[0] : undefined;
         if (!body || action === undefined) throwNova(400, "Malformed request body");
+        if (action === "os-stop") return stopServer(cloud, req);
         if (action !== "evacuate") throwNova(400, `There is no such action: ${action}`);
         return evacuate(cloud, req, body);
       },

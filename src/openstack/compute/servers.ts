@@ -90,3 +90,8 @@ export async function evacuate(nova: NovaClient, id: string, options: EvacuateOp
   // The answer (adminPass below 2.14) is dropped unread.
   await nova.send({ method: "POST", path: `/servers/${encodeURIComponent(id)}/action`, body: { evacuate: evacuateBody } });
 }
+
+/** POST /servers/{id}/action {"os-stop": null}: shuts a server down (202). Not retried: a lost answer may hide a stop. */
+export async function stopServer(nova: NovaClient, id: string): Promise<void> {
+  await nova.send({ method: "POST", path: `/servers/${encodeURIComponent(id)}/action`, body: { "os-stop": null } });
+}

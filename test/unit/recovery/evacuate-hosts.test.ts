@@ -99,6 +99,20 @@ describe("evacuateHosts against the simulator", () => {
     expect(doubleEvacuations(sim)).toEqual([]);
   });
 
+  it("puts back SHUTOFF an instance that was stopped, even when a failed first attempt left it in ERROR", async () => {
+    const stopped = sim.cloud.serversOnHost("compute-1").find((server) => server.vmState === "stopped");
+    if (!stopped) throw new Error("the seed has no stopped server on compute-1");
+    sim.cloud.injectFailure({ kind: "migration-fail", server: stopped.uuid, times: 1 });
+    await fenceInSim(sim, openstack, "compute-1");
+    const originalStates = new Map();
+    const [report] = await evacuateHosts({ openstack, log: quiet, originalStates }, ["compute-1"], simRun());
+    expect(report).toMatchObject({ done: true, failed: 0 });
+    expect(failedEvacuations(sim, stopped.uuid)).toBe(1);
+    expect(originalStates.get(stopped.uuid)).toMatchObject({ vmState: "stopped" });
+    expect(sim.cloud.server(stopped.uuid)).toMatchObject({ vmState: "stopped", taskState: null });
+    expect(sim.cloud.server(stopped.uuid)?.host).not.toBe("compute-1");
+  });
+
   it("marks failed an instance that keeps failing, without holding up the others, and finishes the host", async () => {
     sim.cloud.injectFailure({ kind: "migration-fail", server: "vm-00002" });
     sim.cloud.injectFailure({ kind: "evacuate-500", server: "vm-00005" });
