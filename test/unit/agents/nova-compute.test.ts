@@ -2,10 +2,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { fenceCompute } from "../../../src/agents/fence-compute.js";
 import { novaCompute } from "../../../src/agents/nova-compute.js";
 import { novaEvacuate } from "../../../src/agents/nova-evacuate.js";
-import { runFenceAgent } from "../../../src/kit/fence/dispatch.js";
 import { captureLog } from "../kit/fixtures/capture-log.js";
 import { startOcfHarness, type OcfHarness } from "./ocf-harness.js";
 
@@ -25,13 +23,6 @@ beforeEach(async () => {
   await h.run(novaCompute, "stop", gate());
 });
 
-/** Kills and fences a host with our fence_compute. */
-async function fence(host: string): Promise<void> {
-  h.sim.cloud.killHost(host);
-  const stdin = Object.entries({ ...h.credentials(), action: "off", port: host }).map(([k, v]) => `${k}=${v}`).join("\n");
-  const outcome = await runFenceAgent(fenceCompute, [], async () => stdin, new AbortController().signal, captureLog(h.stateDir, "fence").make);
-  expect(outcome.exitCode).toBe(0);
-}
 
 describe("NovaCompute", () => {
   it("refuses a configuration that says neither how to run nova-compute nor wait_only", async () => {
@@ -45,7 +36,7 @@ describe("NovaCompute", () => {
   });
 
   it("keeps waiting while the evacuation is pending, and gives up only at its timeout", async () => {
-    await fence("compute-1");
+    await h.fence("compute-1");
     const started = Date.now();
     const run = await h.run(novaCompute, "start", gate(), { OCF_RESKEY_CRM_meta_timeout: "3000" });
     expect(run.exitCode).toBe(1);
@@ -56,7 +47,7 @@ describe("NovaCompute", () => {
   });
 
   it("starts once NovaEvacuate recovered the host, and re-enables the service", async () => {
-    await fence("compute-1");
+    await h.fence("compute-1");
     const evacuator = { OCF_RESOURCE_INSTANCE: "nova-evacuate" };
     await h.run(novaEvacuate, "start", { ...h.credentials(), poll_interval: "1" }, evacuator);
     expect((await h.run(novaEvacuate, "monitor", { ...h.credentials(), poll_interval: "1" }, { ...MONITOR, ...evacuator })).exitCode).toBe(0);
@@ -94,7 +85,7 @@ describe("NovaCompute", () => {
   it("reads its Nova host name from nova.conf when no host is given", async () => {
     const conf = join(h.stateDir, "nova.conf");
     writeFileSync(conf, "[DEFAULT]\nhost = compute-3\n[libvirt]\nhost = nope\n");
-    await fence("compute-3");
+    await h.fence("compute-3");
     const run = await h.run(novaCompute, "start", { ...h.credentials(), wait_only: "1", nova_conf: conf }, { OCF_RESKEY_CRM_meta_timeout: "2500" });
     expect(run.stderr).toMatch(/compute-3/);
   });

@@ -2,11 +2,8 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { fenceCompute } from "../../../src/agents/fence-compute.js";
 import { novaEvacuate } from "../../../src/agents/nova-evacuate.js";
-import { runFenceAgent } from "../../../src/kit/fence/dispatch.js";
 import { parseNovaMarker } from "../../../src/recovery/nova-marker.js";
-import { captureLog } from "../kit/fixtures/capture-log.js";
 import { startOcfHarness, type OcfHarness } from "./ocf-harness.js";
 
 let h: OcfHarness;
@@ -25,13 +22,6 @@ beforeEach(async () => {
   await h.run(novaEvacuate, "stop", params());
 });
 
-/** Kills a host and fences it with our fence_compute, as Pacemaker's fencing level would. */
-async function fence(host: string): Promise<void> {
-  h.sim.cloud.killHost(host);
-  const stdin = Object.entries({ ...h.credentials(), action: "off", port: host }).map(([k, v]) => `${k}=${v}`).join("\n");
-  const outcome = await runFenceAgent(fenceCompute, [], async () => stdin, new AbortController().signal, captureLog(h.stateDir, "fence").make);
-  if (outcome.exitCode !== 0) throw new Error(`fence_compute off failed: ${outcome.stderr}`);
-}
 
 describe("NovaEvacuate actions", () => {
   it("meta-data and usage answer without any configuration", async () => {
@@ -85,7 +75,7 @@ describe("NovaEvacuate actions", () => {
 
 describe("NovaEvacuate monitor", () => {
   it("recovers every instance of a fenced host, then marks it done in attrd and Nova", async () => {
-    await fence("compute-1");
+    await h.fence("compute-1");
     expect(h.attrd.value("compute-1")).toBe("yes");
     const before = h.sim.cloud.serversOnHost("compute-1").map((server) => ({ id: server.uuid, vmState: server.vmState }));
     expect(before.length).toBe(6);
@@ -114,7 +104,7 @@ describe("NovaEvacuate monitor", () => {
   });
 
   it("recovers from Nova's marker alone when attrd lost the flag", async () => {
-    await fence("compute-2");
+    await h.fence("compute-2");
     h.attrd.reset();
     await h.run(novaEvacuate, "start", params());
     expect((await h.run(novaEvacuate, "monitor", params(), MONITOR)).exitCode).toBe(0);
@@ -134,7 +124,7 @@ describe("NovaEvacuate monitor", () => {
 
   it("returns within its budget and finishes the host in a later monitor", async () => {
     h.sim.cloud.config.evacuateLatencyMs = 2500;
-    await fence("compute-1");
+    await h.fence("compute-1");
     await h.run(novaEvacuate, "start", params());
     const started = Date.now();
     const first = await h.run(novaEvacuate, "monitor", params({ pass_budget: "1" }), MONITOR);

@@ -2,6 +2,8 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fenceCompute } from "../../../src/agents/fence-compute.js";
+import { runFenceAgent } from "../../../src/kit/fence/dispatch.js";
 import { runResourceAgent } from "../../../src/kit/ocf/dispatch.js";
 import type { ResourceAgent } from "../../../src/kit/ocf/resource-agent.js";
 import type { Outcome } from "../../../src/kit/runtime.js";
@@ -23,6 +25,8 @@ export interface OcfHarness {
   credentials(): Record<string, string>;
   /** Runs `action` with instance attributes `params` and extra environment (CRM_meta_*, ...). */
   run(agent: ResourceAgent, action: string, params: Record<string, string>, env?: Record<string, string>): Promise<OcfRun>;
+  /** Kills a host's nova-compute and fences it with our fence_compute, as Pacemaker's fencing level would. */
+  fence(host: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -44,6 +48,13 @@ export async function startOcfHarness(): Promise<OcfHarness> {
       for (const [key, value] of Object.entries(params)) environment[`OCF_RESKEY_${key}`] = value;
       const outcome = await runResourceAgent(agent, [action], environment, new AbortController().signal, log.make);
       return { ...outcome, log: log.text() };
+    },
+    fence: async (host) => {
+      sim.cloud.killHost(host);
+      const options = { auth_url: sim.authUrl, username: "admin", password: "secret", tenant_name: "admin", action: "off", port: host };
+      const stdin = Object.entries(options).map(([key, value]) => `${key}=${value}`).join("\n");
+      const outcome = await runFenceAgent(fenceCompute, [], async () => stdin, new AbortController().signal, captureLog(logs, "fence").make);
+      if (outcome.exitCode !== 0) throw new Error(`fence_compute off failed: ${outcome.stderr ?? ""}`);
     },
     stop: async () => {
       await sim.stop();
