@@ -116,6 +116,17 @@ describe("server fields", () => {
     expect(a.body).toEqual({ itemNotFound: { code: 404, message: `Instance ${victim?.uuid} could not be found.` } });
   });
 
+  it("lists a deleted server as DELETED to changes-since only, as Nova reads deleted rows then", async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const victim = fx.sim.cloud.serversOnHost("compute-2")[6];
+    fx.sim.cloud.deleteServer(victim?.uuid ?? "");
+    const changed = await fx.client.nova(`/servers/detail?all_tenants=1&changes-since=${encodeURIComponent(since)}`, { version: "2.53" });
+    const seen = changed.body.servers.find((s: { id: string }) => s.id === victim?.uuid);
+    expect(seen).toMatchObject({ status: "DELETED", "OS-EXT-STS:vm_state": "deleted", "OS-EXT-STS:task_state": null, "OS-EXT-STS:power_state": 0, "OS-EXT-SRV-ATTR:host": "compute-2" });
+    const onHost = await fx.client.nova("/servers/detail?all_tenants=1&host=compute-2&limit=2000", { version: "2.53" });
+    expect(onHost.body.servers.some((s: { id: string }) => s.id === victim?.uuid)).toBe(false);
+  });
+
   it("filters by status", async () => {
     const a = await fx.client.nova("/servers/detail?all_tenants=1&host=compute-1&status=SHUTOFF", { version: "2.53" });
     expect(a.body.servers.length).toBe(fx.sim.cloud.serversOnHost("compute-1").filter((s) => s.vmState === "stopped").length);

@@ -54,11 +54,15 @@ function filterServers(cloud: SimCloud, req: SimRequest): (s: SimServer) => bool
 function listServers(cloud: SimCloud, req: SimRequest, detail: boolean): SimResponse {
   const limit = pageLimit(req, cloud.config.maxLimit);
   const host = req.query.get("host");
-  const candidates = host !== null ? cloud.serverStore.onHost(host) : cloud.serverStore.newestFirst();
+  const store = cloud.serverStore;
+  let candidates = host !== null ? store.onHost(host) : store.newestFirst();
+  // With changes-since Nova reads deleted rows too: deleted servers are listed with status DELETED.
+  const withDeleted = req.query.has("changes-since");
+  if (withDeleted) candidates = [...candidates, ...store.deletedServers(host)].sort((a, b) => b.seq - a.seq);
   const marker = req.query.get("marker");
   let markerSeq = Infinity;
   if (marker !== null) {
-    const m = cloud.serverStore.get(marker);
+    const m = withDeleted ? store.getIncludingDeleted(marker) : store.get(marker);
     if (!m) throwNova(400, `marker [${marker}] not found`);
     markerSeq = m.seq;
   }

@@ -8,6 +8,8 @@ export class ServerStore {
   private byUuid = new Map<string, SimServer>();
   private byHost = new Map<string, Map<string, SimServer>>();
   private sorted: SimServer[] | undefined;
+  /** Deleted servers, oldest deletion first: Nova still lists them to changes-since queries (status DELETED). */
+  private deleted: SimServer[] = [];
 
   constructor(private readonly now: () => number) {}
 
@@ -16,6 +18,7 @@ export class ServerStore {
     this.byUuid = new Map();
     this.byHost = new Map();
     this.sorted = undefined;
+    this.deleted = [];
     for (const s of servers) this.insert(s);
   }
 
@@ -72,9 +75,20 @@ export class ServerStore {
     }
   }
 
-  /** Deletes a server. */
+  /** Deleted servers (newest first), optionally of one host, for changes-since listings. */
+  deletedServers(host?: string | null): SimServer[] {
+    return this.deleted.filter((s) => host === undefined || host === null || s.host === host).sort(newestFirst);
+  }
+
+  /** One server by uuid, deleted ones included (Nova reads markers with read_deleted=yes). */
+  getIncludingDeleted(uuid: string): SimServer | undefined {
+    return this.byUuid.get(uuid) ?? this.deleted.find((s) => s.uuid === uuid);
+  }
+
+  /** Deletes a server: vm_state deleted, no task, power state NOSTATE, as Nova leaves the row. */
   remove(s: SimServer): void {
-    s.deleted = true;
+    Object.assign(s, { deleted: true, vmState: "deleted", taskState: null, powerState: 0, updatedAt: this.now() });
+    this.deleted.push(s);
     this.byUuid.delete(s.uuid);
     if (s.host !== null) this.byHost.get(s.host)?.delete(s.uuid);
     this.sorted = undefined;
