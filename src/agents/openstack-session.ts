@@ -1,15 +1,14 @@
 // Turns agent parameters into an authenticated OpenStack session, with secrets kept out of argv and logs.
-import { execa } from "execa";
+// The HTTP client, YAML and execa are imported lazily: meta-data, usage and probes never pay for loading them.
 import { AgentError } from "../kit/agent-error.js";
 import { registerSecrets, type Logger } from "../kit/logger.js";
 import { numberParam, stringParam, type ParamValues } from "../kit/params.js";
 import type { OpenStack } from "../openstack/api.js";
-import { resolveCloudConfig } from "../openstack/cloud-config.js";
-import { connectOpenStack } from "../openstack/connect.js";
 import type { CloudConfig } from "../openstack/types.js";
 
 /** Runs password_script (the fencing library's way to keep the password out of the device configuration). */
 async function passwordFromScript(script: string): Promise<string> {
+  const { execa } = await import("execa");
   const result = await execa("/bin/sh", ["-c", script], { reject: false, timeout: 30_000, stdin: "ignore" });
   if (result.exitCode !== 0) throw new AgentError("configured", `password_script failed (exit ${result.exitCode ?? "?"}): check the script`);
   const password = String(result.stdout).replace(/\s+$/, "");
@@ -21,6 +20,7 @@ async function passwordFromScript(script: string): Promise<string> {
 export async function cloudConfigFromParams(params: ParamValues, env: NodeJS.ProcessEnv): Promise<CloudConfig> {
   const script = stringParam(params, "password_script");
   const password = stringParam(params, "password") ?? (script ? await passwordFromScript(script) : undefined);
+  const { resolveCloudConfig } = await import("../openstack/cloud-config.js");
   try {
     return resolveCloudConfig({
       env,
@@ -54,5 +54,6 @@ export async function openStackFromParams(
 ): Promise<OpenStack> {
   const config = await cloudConfigFromParams(params, options.env);
   registerSecrets([config.password, config.applicationCredentialSecret].filter((value): value is string => Boolean(value)));
+  const { connectOpenStack } = await import("../openstack/connect.js");
   return connectOpenStack(config, { logger: options.log, tokenCachePath: options.tokenCachePath, userAgent: "nova-ha-agents" });
 }

@@ -3,7 +3,6 @@ import { spawn } from "node:child_process";
 import { openSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
-import { execa } from "execa";
 import { AgentError } from "../kit/agent-error.js";
 
 /** Starts, stops and checks nova-compute. */
@@ -17,7 +16,7 @@ export interface ServiceRunner {
 
 /** nova-compute as a systemd unit. */
 export function systemdRunner(unit: string): ServiceRunner {
-  const systemctl = async (...args: string[]) => execa("systemctl", args, { reject: false, timeout: 120_000, stdin: "ignore" });
+  const systemctl = async (...args: string[]) => (await import("execa")).execa("systemctl", args, { reject: false, timeout: 120_000, stdin: "ignore" });
   return {
     description: `systemd unit ${unit}`,
     async start() {

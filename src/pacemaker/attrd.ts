@@ -1,5 +1,4 @@
 // attrd_updater, the way the peers call it: private values of the `evacuate` attribute per Nova host.
-import { execa } from "execa";
 import { AgentError } from "../kit/agent-error.js";
 import { EVACUATE_ATTRIBUTE } from "./evacuate-attribute.js";
 
@@ -39,6 +38,7 @@ export function attrdUpdater(options: { binary?: string; name?: string } = {}): 
   const binary = options.binary ?? "attrd_updater";
   const name = options.name ?? EVACUATE_ATTRIBUTE;
   const run = async (args: string[]) => {
+    const { execa } = await import("execa");
     const result = await execa(binary, args, { reject: false, timeout: CALL_TIMEOUT_MS, stdin: "ignore" });
     if (result.failed && result.exitCode === undefined) {
       const reason = result.timedOut ? "timed out" : (result.shortMessage ?? "could not run");

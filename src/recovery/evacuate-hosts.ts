@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../kit/logger.js";
 import type { OpenStack } from "../openstack/api.js";
 import { failureTime } from "./failure-time.js";
+import { EvacuationClock } from "./poll-timing.js";
 import { planHost, type HostSnapshot, type InstancePlan, type RequestFailures } from "./plan-host.js";
 import type { OriginalState } from "./power-state-memory.js";
 import { countOutcomes, type HostReport } from "./recovery-report.js";
@@ -129,6 +130,7 @@ export async function evacuateHosts(deps: EngineDeps, hosts: readonly (string | 
   let reports: HostReport[] = [];
   let remaining = [...targets];
   const finished = new Map<string, HostReport>();
+  const timing = new EvacuationClock();
 
   while (remaining.length > 0) {
     const now = clock();
@@ -137,8 +139,11 @@ export async function evacuateHosts(deps: EngineDeps, hosts: readonly (string | 
     const vmStates = new Map([...originalStates].map(([id, state]) => [id, state.vmState]));
     const plans = new Map(snapshots.map((snapshot) => [snapshot.host, planHost(snapshot, failures, run, now, vmStates)]));
     await restorePowerStates(engine, plans);
+    const inFlight = new Set([...plans.values()].flat().filter((plan) => plan.outcome === "in-progress").map((plan) => plan.id));
+    timing.observe(snapshots, inFlight);
     const picked = pickSubmissions(plans, run);
     const accepted = picked.length > 0 ? await submit(engine, picked, run, now) : new Set<string>();
+    for (const id of accepted) timing.submitted(id, clock());
     for (const { host } of picked) submittedByHost.set(host, (submittedByHost.get(host) ?? 0) + 1);
     // Show the accepted ones as in progress until the next look confirms it.
     for (const { host, plan } of picked) {
@@ -151,8 +156,9 @@ export async function evacuateHosts(deps: EngineDeps, hosts: readonly (string | 
     deps.onProgress?.([...finished.values(), ...reports]);
     for (const hostReport of reports) if (hostReport.done) finished.set(hostReport.host, hostReport);
     remaining = remaining.filter((target) => !finished.has(target.host));
-    if (remaining.length === 0 || run.signal.aborted || clock() + run.pollIntervalMs >= run.deadline) break;
-    await sleep(run.pollIntervalMs, undefined, { signal: run.signal }).catch(() => undefined);
+    const pause = timing.nextPauseMs(clock(), run.pollIntervalMs);
+    if (remaining.length === 0 || run.signal.aborted || clock() + pause >= run.deadline) break;
+    await sleep(pause, undefined, { signal: run.signal }).catch(() => undefined);
   }
   return targets.map((target) => finished.get(target.host) ?? reports.find((item) => item.host === target.host) ?? report(target.host, [], 0, run.waitForCompletion));
 }

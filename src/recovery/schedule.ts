@@ -15,6 +15,8 @@ export function submissionOrder(a: Candidate, b: Candidate): number {
 /**
  * Picks what to submit: ready instances in submission order, as long as neither the global limit
  * nor the host's limit of evacuations in flight (counting those already in progress) is reached.
+ * At equal priority the hosts take turns (each host's first instance, then each host's second, ...), so one
+ * host's per-host limit never leaves global slots unused while other hosts wait.
  */
 export function pickSubmissions(
   plansByHost: ReadonlyMap<string, readonly InstancePlan[]>,
@@ -22,14 +24,15 @@ export function pickSubmissions(
 ): Candidate[] {
   const inFlightByHost = new Map<string, number>();
   let inFlight = 0;
-  const ready: Candidate[] = [];
+  const ready: (Candidate & { rank: number })[] = [];
   for (const [host, plans] of plansByHost) {
     const running = plans.filter((plan) => plan.outcome === "in-progress").length;
     inFlightByHost.set(host, running);
     inFlight += running;
-    for (const plan of plans) if (plan.ready) ready.push({ host, plan });
+    const own = plans.filter((plan) => plan.ready).map((plan) => ({ host, plan })).sort(submissionOrder);
+    own.forEach((candidate, rank) => ready.push({ ...candidate, rank }));
   }
-  ready.sort(submissionOrder);
+  ready.sort((a, b) => b.plan.priority - a.plan.priority || a.rank - b.rank || submissionOrder(a, b));
   const picked: Candidate[] = [];
   for (const candidate of ready) {
     if (inFlight >= limits.concurrency) break;
@@ -37,7 +40,7 @@ export function pickSubmissions(
     if (hostCount >= limits.perHostConcurrency) continue;
     inFlightByHost.set(candidate.host, hostCount + 1);
     inFlight += 1;
-    picked.push(candidate);
+    picked.push({ host: candidate.host, plan: candidate.plan });
   }
   return picked;
 }

@@ -622,11 +622,13 @@ keystone_bootstrap() {
     } >>"$LOGS/keystone-manage.log" 2>&1 || die "keystone setup failed, see $LOGS/keystone-manage.log"
 }
 
-# uwsgi_start NAME PORT SCRIPT ENV: one worker behind uwsgi's http router, which keeps client
-# connections alive (a plain --http-socket resets keystoneauth's reused connections).
+# uwsgi_start NAME PORT SCRIPT ENV: two single-threaded workers behind uwsgi's http router, which keeps
+# client connections alive (a plain --http-socket resets keystoneauth's reused connections).
+# Single-threaded on purpose: with --threads > 1 Keystone's worker sometimes hung at start-up with
+# "greenlet.error: cannot switch to a different thread" (seen twice in five bring-ups).
 uwsgi_start() {
     daemon_start "$1" uwsgi_python3 --plugin http --http "$IP:$2" --http-keepalive \
-        --socket "$RUN/$1.sock" --wsgi-file "$3" --env "$4" --master --processes 1 --threads 4 \
+        --socket "$RUN/$1.sock" --wsgi-file "$3" --env "$4" --master --processes 2 --threads 1 \
         --die-on-term --need-app --buffer-size 65535 --logto "$LOGS/$1-uwsgi.log"
 }
 

@@ -5,7 +5,7 @@ import { OCF, type OcfCode } from "../exit-codes.js";
 import { createLogger, registerSecrets, type Logger } from "../logger.js";
 import { parseParams, secretValues, type ParamValues } from "../params.js";
 import type { Outcome } from "../runtime.js";
-import { isProbe, readOcfEnvironment } from "./environment.js";
+import { isProbe, readOcfEnvironment, withManualRunNode } from "./environment.js";
 import { ocfMetadata } from "./metadata.js";
 import type { OcfContext, ResourceAgent } from "./resource-agent.js";
 
@@ -58,7 +58,7 @@ export async function runResourceAgent(
   const handler = action === "validate-all" ? async () => undefined : agent.actions[action]?.handler;
   if (!handler) return failure(OCF.ERR_UNIMPLEMENTED, `action '${action}' is not supported by ${agent.name}`);
 
-  const environment = readOcfEnvironment(env);
+  const environment = await withManualRunNode(readOcfEnvironment(env), env);
   const probe = isProbe(action, environment);
   const policy = INVALID_CONFIG_POLICY[probe ? "probe" : action] ?? "fail";
   const startedAt = Date.now();

@@ -1,4 +1,5 @@
 // What Pacemaker tells an OCF agent through its environment.
+import { execFile } from "node:child_process";
 
 /** The OCF environment of one agent invocation. */
 export interface OcfEnvironment {
@@ -43,4 +44,18 @@ export function readOcfEnvironment(env: NodeJS.ProcessEnv): OcfEnvironment {
 /** A monitor without an interval is a probe: Pacemaker asks whether the resource runs here. */
 export function isProbe(action: string, environment: OcfEnvironment): boolean {
   return action === "monitor" && environment.intervalMs === 0;
+}
+
+/**
+ * `crm_resource --force-*` runs (PCMK_service=crm_resource) get no CRM_meta_on_node, so their state files and node
+ * name would differ from those of the cluster's own operations: --force-check then reported a running resource as
+ * "not running" (nova-ha lab finding). Such runs ask Pacemaker for the local node name (crm_node -n, which also works
+ * on remote nodes); any other run is returned unchanged.
+ */
+export async function withManualRunNode(environment: OcfEnvironment, env: NodeJS.ProcessEnv): Promise<OcfEnvironment> {
+  if (environment.onNode || env.PCMK_service !== "crm_resource") return environment;
+  const name = await new Promise<string>((resolve) => {
+    execFile("crm_node", ["-n"], { timeout: 5_000, env }, (error, stdout) => resolve(error ? "" : String(stdout).trim()));
+  });
+  return /^[\w.-]+$/.test(name) ? { ...environment, onNode: name } : environment;
 }

@@ -28,7 +28,7 @@ function perHost(ids: string[]): Record<string, number> {
 
 describe("pickSubmissions", () => {
   it.each<{ title: string; plans: Record<string, InstancePlan[]>; concurrency: number; perHostLimit: number; expected: Record<string, number> }>([
-    { title: "stays within the global limit", plans: { a: ready("a", 5), b: ready("b", 5) }, concurrency: 3, perHostLimit: 8, expected: { a: 3 } },
+    { title: "stays within the global limit, the hosts taking turns", plans: { a: ready("a", 5), b: ready("b", 5) }, concurrency: 3, perHostLimit: 8, expected: { a: 2, b: 1 } },
     { title: "counts evacuations in progress against the global limit", plans: { a: [...running("a", 2), ...ready("a", 5)] }, concurrency: 3, perHostLimit: 8, expected: { a: 1 } },
     { title: "stays within the per-host limit", plans: { a: ready("a", 5), b: ready("b", 5) }, concurrency: 10, perHostLimit: 2, expected: { a: 2, b: 2 } },
     { title: "counts a host's evacuations in progress against its limit", plans: { a: [...running("a", 1), ...ready("a", 3)], b: ready("b", 3) }, concurrency: 10, perHostLimit: 2, expected: { a: 1, b: 2 } },
@@ -67,7 +67,8 @@ describe("pickSubmissions", () => {
     const hostB = ready("b", 6, { created: "2023-12-31T00:00:00Z" });
     const forward = picked({ a: hostA, b: hostB }, 5, 3);
     const backward = picked({ b: [...hostB].reverse(), a: [...hostA].reverse() }, 5, 3);
-    expect(forward).toEqual(["a:a-top", "b:b-0", "b:b-1", "b:b-2", "a:a-0"]);
+    // a-top first (priority), then the hosts take turns, each turn in creation order (b's are older).
+    expect(forward).toEqual(["a:a-top", "b:b-0", "b:b-1", "a:a-0", "b:b-2"]);
     expect(backward).toEqual(forward);
   });
 });
