@@ -26,8 +26,8 @@ export interface RecoveryOptions {
 
 /** Defaults shared by NovaEvacuate and fence_evacuate. */
 export const DEFAULT_RECOVERY_OPTIONS: RecoveryOptions = {
-  concurrency: 16,
-  perHostConcurrency: 8,
+  concurrency: 64,
+  perHostConcurrency: 32,
   instanceTimeoutMs: 600_000,
   retryLimit: 3,
   retryBackoffMs: 10_000,
