@@ -50,7 +50,8 @@ export class EvacuationClock {
    */
   nextPauseMs(now: number, pollIntervalMs: number): number {
     const typical = this.typicalMs();
-    if (typical === undefined) return pollIntervalMs;
+    // Nothing learned yet: look twice as often while evacuations are in flight, to learn from the first ones.
+    if (typical === undefined) return this.startedAt.size > 0 ? Math.max(MIN_PAUSE_MS, pollIntervalMs / 2) : pollIntervalMs;
     const upcoming = [...this.startedAt.values()].map((start) => start + typical + FINISH_MARGIN_MS).filter((finish) => finish > now);
     if (upcoming.length === 0) return pollIntervalMs;
     return Math.max(MIN_PAUSE_MS, Math.min(pollIntervalMs, Math.min(...upcoming) - now));
