@@ -1,0 +1,137 @@
+// Follows one failed compute host through its recovery, polling attrd and the simulator, and puts each change on a timeline.
+import type { ServiceView } from "../sim/cloud-state.js";
+import type { SimServer } from "../sim/cloud-model.js";
+import type { ClusterProbe } from "./cluster-probe.js";
+import type { Timeline } from "./lab-timeline.js";
+import type { SimControl } from "./sim-process.js";
+
+/** A server of the watched host, as it was when the watch began. */
+export interface TrackedServer {
+  readonly id: string;
+  readonly name: string;
+  /** "active" or "stopped" (Nova's vm_state): where it should end up. */
+  readonly vmState: string;
+}
+
+/** What the watch saw last. */
+export interface HostSnapshot {
+  /** attrd's evacuate value; undefined when attrd has none for the host. */
+  readonly flag: string | undefined;
+  readonly service: ServiceView | undefined;
+  /** The tracked servers as Nova shows them now. */
+  readonly servers: readonly SimServer[];
+  /** Tracked servers back in their old state on another host, with no task. */
+  readonly recovered: number;
+}
+
+/** The first word of our Nova marker ("nova-ha:fenced at=…" → "fenced"). */
+export function markerOf(service: ServiceView | undefined): string | undefined {
+  return /^nova-ha:(\w+)/.exec(service?.disabledReason ?? "")?.[1];
+}
+
+/** True when a server is recovered: on another host, no task, in the state it had. */
+export function isRecovered(server: SimServer | undefined, tracked: TrackedServer, host: string): boolean {
+  return server !== undefined && server.host !== host && server.taskState === null && server.vmState === tracked.vmState;
+}
+
+/**
+ * Polls every `intervalMs` until stopped and marks on the timeline: each new attrd value ("<host> flag yes", "… flag
+ * vm@…", "… flag no", "… flag gone"), each new Nova marker ("<host> marker fenced", …), forced_down changes, the
+ * first evacuation request Nova accepted, and the moment every tracked server is recovered.
+ */
+export class HostWatch {
+  private timer?: NodeJS.Timeout;
+  private last: HostSnapshot = { flag: undefined, service: undefined, servers: [], recovered: 0 };
+  private seenFlag?: string;
+  private seenMarker?: string;
+  private seenForcedDown?: boolean;
+  /** Every attrd value seen, in order (consecutive duplicates dropped; "" for none). */
+  readonly flags: string[] = [];
+  /** Every disabled_reason seen, in order (consecutive duplicates dropped; "" for none). */
+  readonly reasons: string[] = [];
+  private polling?: Promise<void>;
+
+  private constructor(
+    readonly host: string,
+    readonly tracked: readonly TrackedServer[],
+    private readonly probe: ClusterProbe,
+    private readonly nova: SimControl,
+    private readonly timeline: Timeline,
+  ) {}
+
+  /** Starts watching `host`; the servers on it now are the ones it must see recovered. */
+  static async start(host: string, probe: ClusterProbe, nova: SimControl, timeline: Timeline, intervalMs = 200): Promise<HostWatch> {
+    const tracked = (await nova.servers(host)).map((s) => ({ id: s.uuid, name: s.name, vmState: s.vmState }));
+    const watch = new HostWatch(host, tracked, probe, nova, timeline);
+    await watch.poll();
+    watch.timer = setInterval(() => {
+      watch.polling ??= watch.poll().finally(() => (watch.polling = undefined));
+    }, intervalMs);
+    return watch;
+  }
+
+  /** What was seen last. */
+  get snapshot(): HostSnapshot {
+    return this.last;
+  }
+
+  /** True when every tracked server is recovered. */
+  get allRecovered(): boolean {
+    return this.tracked.length > 0 && this.last.recovered === this.tracked.length;
+  }
+
+  /** The tracked servers not recovered yet, as "name:host:vm_state:task_state" (for messages). */
+  notRecovered(): string {
+    const byId = new Map(this.last.servers.map((s) => [s.uuid, s]));
+    return this.tracked
+      .filter((t) => !isRecovered(byId.get(t.id), t, this.host))
+      .map((t) => {
+        const s = byId.get(t.id);
+        return s ? `${s.name}:${s.host}:${s.vmState}(was ${t.vmState}):${s.taskState}` : `${t.name}:gone`;
+      })
+      .join(" ");
+  }
+
+  /** Stops polling (after the poll in progress). */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.polling;
+  }
+
+  private async poll(): Promise<void> {
+    const [attrd, services, servers, migrations] = await Promise.all([
+      this.probe.attrd().catch(() => undefined),
+      this.nova.services(),
+      this.nova.servers(),
+      this.nova.migrations(this.host),
+    ]).catch(() => [undefined, undefined, undefined, undefined] as const);
+    if (!services || !servers || !migrations) return;
+    const at = Date.now();
+    const flag = attrd ? (attrd.get(this.host) || undefined) : this.last.flag;
+    if (attrd && flag !== this.seenFlag) {
+      this.timeline.mark(`${this.host} flag ${flag === undefined ? "gone" : /@/.test(flag) ? "in progress" : flag}`, at);
+      this.flags.push(flag ?? "");
+      this.seenFlag = flag;
+    }
+    const service = services.find((s) => s.host === this.host && s.binary === "nova-compute");
+    const marker = markerOf(service);
+    if (marker !== this.seenMarker) this.timeline.mark(`${this.host} marker ${marker ?? "none"}`, at);
+    this.seenMarker = marker;
+    const reason = service?.disabledReason ?? "";
+    if (this.reasons[this.reasons.length - 1] !== reason) this.reasons.push(reason);
+    if (service && service.forcedDown !== this.seenForcedDown && this.seenForcedDown !== undefined) {
+      this.timeline.mark(`${this.host} ${service.forcedDown ? "forced down" : "forced_down cleared"}`, at);
+    }
+    this.seenForcedDown = service?.forcedDown;
+    if (migrations.length > 0 && this.timeline.at(`${this.host} first evacuation`) === undefined) {
+      this.timeline.mark(`${this.host} first evacuation`, Math.min(at, ...migrations.map((m) => m.createdAt)));
+    }
+    const byId = new Map(servers.map((s) => [s.uuid, s]));
+    const mine = this.tracked.map((t) => byId.get(t.id)).filter((s): s is SimServer => s !== undefined);
+    const recovered = this.tracked.filter((t) => isRecovered(byId.get(t.id), t, this.host)).length;
+    if (recovered === this.tracked.length && this.tracked.length > 0 && this.timeline.at(`${this.host} all recovered`) === undefined) {
+      this.timeline.mark(`${this.host} all recovered`, at);
+    }
+    this.last = { flag, service, servers: mine, recovered };
+  }
+}
