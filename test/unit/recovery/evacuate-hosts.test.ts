@@ -113,6 +113,15 @@ describe("evacuateHosts against the simulator", () => {
     expect(sim.cloud.server(stopped.uuid)?.host).not.toBe("compute-1");
   });
 
+  it("gives up on a rebuild that makes no progress within instance_timeout, and finishes the host", async () => {
+    sim.cloud.injectFailure({ kind: "slow-rebuild", server: "vm-00002", delayMs: 60_000 });
+    await fenceInSim(sim, openstack, "compute-1");
+    const [report] = await evacuateHosts({ openstack, log: quiet }, ["compute-1"], simRun({ instanceTimeoutMs: 1500 }));
+    expect(report).toMatchObject({ done: true, recovered: 19, failed: 1 });
+    expect(line(report, "vm-00002")?.reason).toMatch(/^no progress for \d+ s/);
+    expect(evacuatePosts(sim).get(idOf(sim, "vm-00002"))).toBe(1);
+  });
+
   it("marks failed an instance that keeps failing, without holding up the others, and finishes the host", async () => {
     sim.cloud.injectFailure({ kind: "migration-fail", server: "vm-00002" });
     sim.cloud.injectFailure({ kind: "evacuate-500", server: "vm-00005" });
