@@ -1,6 +1,7 @@
 // When a host failed, as far as Nova can tell: evacuations older than that belong to an earlier failure.
 import type { ComputeService } from "../openstack/types.js";
 import { parseNovaMarker } from "./nova-marker.js";
+import { novaTimeMs } from "./nova-time.js";
 
 /** Margin before the last service update, for a host fenced by an agent that left no time marker. */
 const UNMARKED_MARGIN_MS = 10 * 60_000;
@@ -14,6 +15,6 @@ export function failureTime(service: ComputeService | undefined, now: number): D
     const stamp = Date.parse(marker.fields.fenced ?? marker.fields.at ?? "");
     if (Number.isFinite(stamp)) return new Date(stamp);
   }
-  const updated = service?.updatedAt ? Date.parse(/[zZ]$/.test(service.updatedAt) ? service.updatedAt : `${service.updatedAt}Z`) : NaN;
-  return new Date(Number.isFinite(updated) ? updated - UNMARKED_MARGIN_MS : now - DEFAULT_LOOKBACK_MS);
+  const updated = novaTimeMs(service?.updatedAt);
+  return new Date(updated > 0 ? updated - UNMARKED_MARGIN_MS : now - DEFAULT_LOOKBACK_MS);
 }

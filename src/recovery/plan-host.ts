@@ -4,6 +4,7 @@ import { evacuableSelector, evacuationPriority, type EvacuableTags } from "./eva
 import { EVACUABLE_VM_STATES, MIGRATION_FAILED, MIGRATION_IN_FLIGHT, RECOVERED_STATUSES } from "./instance-state.js";
 import type { InstanceReport } from "./recovery-report.js";
 import type { RecoveryOptions } from "./recovery-options.js";
+import { novaTimeMs } from "./nova-time.js";
 
 /** Everything Nova says about one failed host, gathered in one look. */
 export interface HostSnapshot {
@@ -38,11 +39,6 @@ export interface InstancePlan extends InstanceReport {
   readonly restoreStopped?: boolean;
 }
 
-/** Milliseconds since the epoch of an ISO time (Nova omits the zone: it is UTC). */
-function epoch(time: string | null | undefined): number {
-  if (!time) return 0;
-  return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(time) ? time : `${time}Z`);
-}
 
 /**
  * Plans one instance that is no longer on the failed host. An instance that was stopped before the failure and
@@ -75,10 +71,10 @@ export function planHost(
   });
   const byInstance = new Map<string, Migration[]>();
   for (const migration of snapshot.evacuations) {
-    if (epoch(migration.createdAt) < snapshot.since.getTime()) continue;
+    if (novaTimeMs(migration.createdAt) < snapshot.since.getTime()) continue;
     byInstance.set(migration.instanceUuid, [...(byInstance.get(migration.instanceUuid) ?? []), migration]);
   }
-  for (const list of byInstance.values()) list.sort((a, b) => epoch(a.createdAt) - epoch(b.createdAt));
+  for (const list of byInstance.values()) list.sort((a, b) => novaTimeMs(a.createdAt) - novaTimeMs(b.createdAt));
 
   // Like evacuations, failed requests from before this failure belong to an older one (the memory keeps them a day).
   const failureOf = (id: string): RequestFailures | undefined => {
@@ -100,7 +96,7 @@ export function planHost(
       continue;
     }
     if (server.taskState || (last && MIGRATION_IN_FLIGHT.has(last.status))) {
-      const startedAt = epoch(last?.createdAt ?? server.updated);
+      const startedAt = novaTimeMs(last?.createdAt ?? server.updated);
       const overdue = now - startedAt > options.instanceTimeoutMs;
       plans.push(
         overdue
@@ -113,14 +109,14 @@ export function planHost(
       plans.push({ ...base, outcome: "failed", reason: `Nova cannot evacuate an instance in state ${server.vmState ?? server.status}`, ready: false });
       continue;
     }
-    const lastError = failure && (!last || failure.lastAt > epoch(last.updatedAt ?? last.createdAt))
+    const lastError = failure && (!last || failure.lastAt > novaTimeMs(last.updatedAt ?? last.createdAt))
       ? failure.lastError
       : last && MIGRATION_FAILED.has(last.status) ? `migration ${last.status}` : undefined;
     if (attempts >= options.retryLimit) {
       plans.push({ ...base, outcome: "failed", reason: `gave up after ${attempts} attempts${lastError ? ` (last: ${lastError})` : ""}`, ready: false });
       continue;
     }
-    const lastFailureAt = Math.max(failure?.lastAt ?? 0, last ? epoch(last.updatedAt ?? last.createdAt) : 0);
+    const lastFailureAt = Math.max(failure?.lastAt ?? 0, last ? novaTimeMs(last.updatedAt ?? last.createdAt) : 0);
     const retryAt = attempts === 0 ? snapshot.notBefore : lastFailureAt + options.retryBackoffMs * 2 ** (attempts - 1);
     plans.push({
       ...base,
@@ -141,7 +137,7 @@ export function planHost(
     }
     // A rebuild stuck on the destination (its compute died mid-rebuild) times out too, or the host would never finish.
     const moved = planMoved(server, attempts, originalVmStates.get(instanceId));
-    const startedAt = epoch(migrations.at(-1)?.createdAt);
+    const startedAt = novaTimeMs(migrations.at(-1)?.createdAt);
     const overdue = moved.outcome === "in-progress" && now - startedAt > options.instanceTimeoutMs;
     const stuck = overdue ? { outcome: "failed" as const, reason: `no progress for ${Math.round((now - startedAt) / 1000)} s (${moved.reason ?? "task"})` } : {};
     plans.push({ ...moved, ...stuck, ...extra, priority: evacuationPriority(server), created: server.created });

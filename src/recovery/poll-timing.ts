@@ -1,17 +1,13 @@
 // When to look at Nova again: as soon as an evacuation in flight is expected to be done, never later than the poll interval.
 import type { Migration } from "../openstack/types.js";
 import type { HostSnapshot } from "./plan-host.js";
+import { novaTimeMs } from "./nova-time.js";
 
 /** Shortest pause between two looks, so a burst of early finishers does not turn into a busy loop. */
 const MIN_PAUSE_MS = 250;
 /** Margin after the expected finish, for Nova to write the result. */
 const FINISH_MARGIN_MS = 150;
 
-/** Milliseconds since the epoch of a Nova time (UTC, zone often omitted). */
-function epoch(time: string | null | undefined): number {
-  if (!time) return NaN;
-  return Date.parse(/[zZ]|[+-]\d\d:?\d\d$/.test(time) ? time : `${time}Z`);
-}
 
 /** Learns how long evacuations take here, from Nova's own timestamps of finished evacuation migrations. */
 export class EvacuationClock {
@@ -25,8 +21,8 @@ export class EvacuationClock {
         this.learn(migration);
         // Evacuations started before this process (a resumed pass) count from Nova's creation time.
         if (inFlight.has(migration.instanceUuid) && !this.startedAt.has(migration.instanceUuid)) {
-          const created = epoch(migration.createdAt);
-          if (Number.isFinite(created)) this.startedAt.set(migration.instanceUuid, created);
+          const created = novaTimeMs(migration.createdAt);
+          if (created > 0) this.startedAt.set(migration.instanceUuid, created);
         }
       }
     }
@@ -61,7 +57,7 @@ export class EvacuationClock {
   private learn(migration: Migration): void {
     // Only "done": a "completed" record was touched again when the failed host's nova-compute came back.
     if (migration.status !== "done") return;
-    const duration = epoch(migration.updatedAt) - epoch(migration.createdAt);
-    if (Number.isFinite(duration) && duration >= 0) this.durations.set(migration.id, duration);
+    const [start, end] = [novaTimeMs(migration.createdAt), novaTimeMs(migration.updatedAt)];
+    if (start > 0 && end >= start) this.durations.set(migration.id, end - start);
   }
 }
