@@ -137,6 +137,9 @@ export const CONTRACT_CALLS: readonly ContractCall[] = [
     request: nova("POST", "", "2.93", evacuate({ onSharedStorage: false })), status: 400, fields: ["badRequest.message"], message: /'onSharedStorage' was unexpected/ },
   { name: "evacuate a paused server (2.93)", client: `${SERVERS} evacuate (engine counts a 409 as an attempt; Zed checks vm_state before the host)`,
     request: nova("POST", "", "2.93", evacuate({}, "{pausedServer}")), status: 409, fields: ["conflictingRequest.message"], message: /in vm_state paused/ },
+  // The engine stops an instance that was SHUTOFF before its host failed and came back ACTIVE (evacuate-hosts.ts).
+  { name: "stop a paused server (2.93)", client: `${SERVERS} stopServer`,
+    request: nova("POST", "/servers/{pausedServer}/action", "2.93", { body: { "os-stop": null } }), status: 409, fields: ["conflictingRequest.message"], message: /while it is in vm_state paused/ },
   // plan-host.ts reads a DELETED server in this list as "deleted while being recovered".
   { name: "servers changed since a time, deleted ones included (2.93)", client: `${SERVERS} listServersChangedSince`, before: "delete-paused",
     request: nova("GET", "/servers/detail", "2.93", { query: { all_tenants: "1", "changes-since": "{since}" } }), status: 200, fields: SERVER_LIST,
@@ -219,4 +222,6 @@ export const CONTRACT_CALLS: readonly ContractCall[] = [
   { name: "services: one unfenced host (2.93)", client: `${SERVICES} listServices`,
     request: nova("GET", "/os-services", "2.93", { query: { binary: "nova-compute", host: "{fenceHost}" } }), status: 200, fields: SERVICE_LIST,
     contains: { "services[].status": "enabled", "services[].state": "up" } },
+  { name: "stop an ACTIVE server (2.93)", client: `${SERVERS} stopServer`,
+    request: nova("POST", "/servers/{server}/action", "2.93", { body: { "os-stop": null } }), status: 202, fields: [], headers: REQUEST_ID },
 ];

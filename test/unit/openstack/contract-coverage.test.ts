@@ -58,6 +58,7 @@ async function exerciseEveryCall(openstack: OpenStack, sim: Simulator): Promise<
   await image.listImagesWithTag("evacuable");
   await compute.evacuate(active.id, { onSharedStorage: false });
   await sim.cloud.waitIdle();
+  await compute.stopServer(active.id);
   await compute.listServersChangedSince(since);
   await compute.listEvacuations({ sourceCompute: FENCED, changesSince: since });
   await compute.listEvacuations({ sourceCompute: FENCED });
