@@ -7,6 +7,7 @@ import { inProgressValue, parseEvacuateFlag } from "../pacemaker/evacuate-attrib
 import { evacuateHosts, type EngineRun } from "./evacuate-hosts.js";
 import { failureTime } from "./failure-time.js";
 import { isFencedInNova } from "./fenced.js";
+import { matchNovaHost } from "./host-name.js";
 import { formatNovaMarker, markerPending, parseNovaMarker } from "./nova-marker.js";
 import type { RequestFailures } from "./plan-host.js";
 import type { OriginalState } from "./power-state-memory.js";
@@ -41,13 +42,10 @@ export interface PassResult {
   readonly attrdUnavailable: boolean;
 }
 
-/** Finds the service of an attrd host name: exact, or the one service with the same short name. */
+/** Finds the service of an attrd host name with the same rules fence_compute used to write it (host-name.ts). */
 function serviceFor(host: string, services: readonly ComputeService[]): ComputeService | undefined {
-  const exact = services.find((service) => service.host === host);
-  if (exact) return exact;
-  const short = host.split(".")[0];
-  const matches = services.filter((service) => service.host.split(".")[0] === short);
-  return matches.length === 1 ? matches[0] : undefined;
+  const match = matchNovaHost(host, services.map((service) => service.host));
+  return match.kind === "found" ? services.find((service) => service.host === match.host) : undefined;
 }
 
 /** Merges attrd flags and Nova markers into the set of hosts to recover. */
