@@ -1,6 +1,6 @@
 // Logging: pino, synchronous, to stderr only, with secrets redacted by key and by value.
-import { writeSync } from "node:fs";
 import { pino, type Logger } from "pino";
+import { writeFully } from "./fd-write.js";
 
 export type { Logger } from "pino";
 
@@ -48,6 +48,9 @@ function humanLine(json: string): string {
   return `${stamp} ${String(name ?? "nova-ha")}[${String(pid)}] ${LEVEL_NAMES[level as number] ?? "info"}: ${String(msg ?? "")}${extra ? ` ${extra}` : ""}\n`;
 }
 
+/** How long one log line waits for a full stderr pipe before it is dropped (an agent must never block on its log). */
+const LOG_PATIENCE_MS = 1_000;
+
 /** Options of the agents' logger. */
 export interface LoggerOptions {
   /** Agent name shown on every line. */
@@ -67,7 +70,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const destination = {
     write(line: string): void {
       const text = format === "json" ? line : humanLine(line);
-      writeSync(fd, asciiOnly(scrubSecrets(text)));
+      writeFully(fd, asciiOnly(scrubSecrets(text)), LOG_PATIENCE_MS);
     },
   };
   return pino(

@@ -1,6 +1,6 @@
 // The only process boundary: run an agent, catch everything, write stdout once, exit once.
-import { writeSync } from "node:fs";
 import { oneLine } from "./agent-error.js";
+import { writeFully } from "./fd-write.js";
 import { asciiOnly, scrubSecrets } from "./logger.js";
 
 /** What an agent run produced: protocol output for stdout, an exit code, and an optional last word for stderr. */
@@ -13,14 +13,12 @@ export interface Outcome {
 /** How long a run may go on after SIGTERM before it is cut short. */
 const TERM_GRACE_MS = 2_000;
 
-/** Writes all of a string to a file descriptor, ignoring a closed pipe. */
+/** How long protocol output and the last word wait for a full pipe to drain before giving up. */
+const OUTPUT_PATIENCE_MS = 30_000;
+
+/** Writes all of a string to a file descriptor; a closed pipe or one never drained loses the text, never the exit. */
 function writeAll(fd: number, text: string): void {
-  if (!text) return;
-  try {
-    writeSync(fd, text);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EPIPE") throw error;
-  }
+  if (text) writeFully(fd, text, OUTPUT_PATIENCE_MS);
 }
 
 /** Runs `main` as the whole process and exits with its code; nothing escapes as a stack trace. */
