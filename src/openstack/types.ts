@@ -55,8 +55,10 @@ export interface Server {
   tenantId: string;
   /** Flavor id before 2.47; undefined after (the flavor is embedded). */
   flavorId?: string;
-  /** Embedded flavor extra specs from 2.47. */
+  /** Embedded flavor extra specs from 2.47: a copy taken when the server was built or resized. */
   flavorExtraSpecs?: Record<string, string>;
+  /** Embedded flavor name (original_name) from 2.47; names the flavor where the id no longer does. */
+  flavorName?: string;
   /** Image id, or null for a boot-from-volume server. */
   imageId: string | null;
   metadata: Record<string, string>;

@@ -6,7 +6,11 @@ import type { Server } from "../openstack/types.js";
 export interface EvacuableTags {
   /** Flavor ids whose extra spec `<tag>` is true. */
   readonly flavorIds: ReadonlySet<string>;
-  /** Flavor names whose extra spec is true (servers from 2.47 embed the flavor by name). */
+  /**
+   * Flavor names whose extra spec is true. Servers from 2.47 embed their flavor by name with a copy of its extra specs
+   * taken at build time; the name finds the flavor as it is now, so a flavor tagged later counts, as it does for the
+   * peers' lookup by flavor id.
+   */
   readonly flavorNames: ReadonlySet<string>;
   /** Image ids carrying the tag. */
   readonly imageIds: ReadonlySet<string>;
@@ -23,12 +27,13 @@ function isTrue(value: string | undefined): boolean {
   return value !== undefined && parseBoolean(value) === true;
 }
 
-/** True when the server itself, its flavor or its image carries the tag. */
+/** True when the server itself, its flavor (as built, or as the cloud tags it now) or its image carries the tag. */
 export function isTagged(server: Server, tags: EvacuableTags, tag: string): boolean {
   return (
     isTrue(server.metadata[tag]) ||
     isTrue(server.flavorExtraSpecs?.[tag]) ||
     (server.flavorId !== undefined && tags.flavorIds.has(server.flavorId)) ||
+    (server.flavorName !== undefined && tags.flavorNames.has(server.flavorName)) ||
     (server.imageId !== null && tags.imageIds.has(server.imageId))
   );
 }

@@ -51,7 +51,7 @@ const SERVICE_ONE = SERVICE_KEYS.map((k) => `service.${k}`);
 const LEGACY_SERVICE = ["service", "service.host", "service.binary", "service.status", "service.disabled_reason", "service.forced_down"];
 const SERVER_KEYS = [
   "id", "name", "status", "OS-EXT-STS:vm_state", "OS-EXT-STS:task_state", "OS-EXT-STS:power_state", "OS-EXT-SRV-ATTR:host",
-  "tenant_id", "flavor", "flavor.id", "flavor.extra_specs", "image", "image.id", "metadata", "created", "updated",
+  "tenant_id", "flavor", "flavor.id", "flavor.original_name", "flavor.extra_specs", "image", "image.id", "metadata", "created", "updated",
 ];
 const SERVER_LIST = [...SERVER_KEYS.map((k) => `servers[].${k}`), "servers_links"];
 const SERVER_PAGE = [...SERVER_LIST, "servers_links[].rel", "servers_links[].href"];

@@ -17,7 +17,7 @@ const serverSchema = z.object({
   "OS-EXT-STS:power_state": z.number().nullish(),
   "OS-EXT-SRV-ATTR:host": z.string().nullish(),
   tenant_id: z.string(),
-  flavor: z.object({ id: z.string().optional(), extra_specs: z.record(z.string(), z.string()).optional() }).optional(),
+  flavor: z.object({ id: z.string().optional(), original_name: z.string().optional(), extra_specs: z.record(z.string(), z.string()).optional() }).optional(),
   // "" for a server booted from volume.
   image: z.union([z.string(), z.object({ id: z.string() })]).nullish(),
   metadata: z.record(z.string(), z.string()).default({}),
@@ -44,6 +44,7 @@ export function toServer(raw: z.output<typeof serverSchema>): Server {
     updated: raw.updated ?? raw.created,
   };
   if (raw.flavor?.id !== undefined) server.flavorId = raw.flavor.id;
+  if (raw.flavor?.original_name !== undefined) server.flavorName = raw.flavor.original_name;
   if (raw.flavor?.extra_specs !== undefined) server.flavorExtraSpecs = raw.flavor.extra_specs;
   return server;
 }

@@ -4,9 +4,9 @@ import type { Server } from "../../../src/openstack/types.js";
 import { evacuableSelector, evacuationPriority, isTagged, type EvacuableTags } from "../../../src/recovery/evacuable.js";
 import { NO_TAGS, server } from "./fixtures.js";
 
-/** Cloud tags with the given flavor and image ids. */
-function tags(flavorIds: string[] = [], imageIds: string[] = []): EvacuableTags {
-  return { flavorIds: new Set(flavorIds), flavorNames: new Set(), imageIds: new Set(imageIds) };
+/** Cloud tags with the given flavor ids, image ids and flavor names. */
+function tags(flavorIds: string[] = [], imageIds: string[] = [], flavorNames: string[] = []): EvacuableTags {
+  return { flavorIds: new Set(flavorIds), flavorNames: new Set(flavorNames), imageIds: new Set(imageIds) };
 }
 
 const FILTERING = { instanceFiltering: true, tag: "evacuable" };
@@ -18,6 +18,14 @@ describe("isTagged", () => {
     { title: "a server of another flavor", fields: { flavorId: "f-other" }, cloud: tags(["f-ha"]), expected: false },
     { title: "a server whose embedded flavor (2.47+) has the extra spec true", fields: { flavorId: undefined, flavorExtraSpecs: { evacuable: "true" } }, cloud: NO_TAGS, expected: true },
     { title: "a server whose embedded flavor has the extra spec false", fields: { flavorId: undefined, flavorExtraSpecs: { evacuable: "false" } }, cloud: NO_TAGS, expected: false },
+    {
+      title: "a server built before its flavor was tagged (2.47+: old extra specs, name now tagged)",
+      fields: { flavorId: undefined, flavorName: "m1.ha", flavorExtraSpecs: {} }, cloud: tags(["f-ha"], [], ["m1.ha"]), expected: true,
+    },
+    {
+      title: "a server of an untagged flavor name (2.47+)",
+      fields: { flavorId: undefined, flavorName: "m1.small", flavorExtraSpecs: {} }, cloud: tags(["f-ha"], [], ["m1.ha"]), expected: false,
+    },
     { title: "a server whose image is tagged", fields: { imageId: "img-ha" }, cloud: tags([], ["img-ha"]), expected: true },
     { title: "a server booted from volume (no image) while images are tagged", fields: { imageId: null }, cloud: tags([], ["img-ha"]), expected: false },
     { title: "a server with metadata evacuable=true", fields: { metadata: { evacuable: "true" } }, cloud: NO_TAGS, expected: true },

@@ -75,6 +75,7 @@ describe("listServersOnHost", () => {
       host: "compute-1",
       tenantId: "t1",
       flavorExtraSpecs: { "hw:evacuable": "true" },
+      flavorName: "m1.tiny",
       imageId: null,
       metadata: { evacuable: "true" },
       created: "2024-05-01T10:00:00Z",
