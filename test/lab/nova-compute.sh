@@ -63,16 +63,17 @@ reported_since() {
 }
 
 compute_main() {
-    local cmd=${1:-} n=${2:-} pid sig t rc=0
+    local cmd=${1:-} n=${2:-} id pid start sig t rc=0
     case $cmd in
     kill | stop)
         [[ $n =~ ^[0-9]+$ ]] || usage
-        pid=$(daemon_pid "nova-compute-$n") || { echo "nova-compute-$n is not running" >&2; return 1; }
+        id=$(daemon_id "nova-compute-$n") || { echo "nova-compute-$n is not running" >&2; return 1; }
+        read -r pid start <<<"$id"
         sig=KILL
         [ "$cmd" = stop ] && sig=TERM
         kill -"$sig" "$pid"
-        for t in $(seq 150); do lab_owns "$pid" || break; sleep 0.2; done
-        lab_owns "$pid" && { echo "nova-compute-$n (pid $pid) still runs after SIG$sig" >&2; return 1; }
+        for t in $(seq 150); do same_process "$pid" "$start" || break; sleep 0.2; done
+        same_process "$pid" "$start" && { echo "nova-compute-$n (pid $pid) still runs after SIG$sig" >&2; return 1; }
         say "nova-compute-$n (pid $pid) ended by SIG$sig"
         [ "$cmd" = kill ] && power_off_guests "$n"
         return 0

@@ -26,7 +26,7 @@ status_main() {
         [ -f "$f" ] || continue
         name=$(basename "$f" .pid)
         if ! pid=$(daemon_pid "$name"); then
-            printf '%-16s %8s %-6s\n' "$name" "$(<"$f")" dead
+            printf '%-16s %8s %-6s\n' "$name" "$(recorded_pid "$name")" dead
             dead=$((dead + 1))
             continue
         fi

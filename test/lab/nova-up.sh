@@ -79,8 +79,35 @@ die() { say "FATAL: $*" >&2; exit 1; }
 
 # ------------------------------------------------------------------ processes
 
-# lab_owns PID: the process is this lab's (not a reused PID): it carries the mark, or, for
-# daemons whose setproctitle blanks their environment (neutron), runs one of $LAB/bin.
+# Identity of a daemon. Its pid file holds "PID START": START is the process's start time
+# (/proc/PID/stat field 22, clock ticks since boot), which fork sets and exec keeps, so the pair
+# names exactly the process nova-up.sh started, from the moment it is forked, whatever it later
+# does to its title, environment or children, and never a later process that reuses the PID.
+# (The environment mark alone is not enough: right after the fork the child is still this
+# script, without the mark, until it execs the daemon. Keystone's first readiness check fell
+# into that window on a busy machine and reported "keystone died" while uwsgi went on running.)
+
+# proc_stat PID: print "STATE START" of process PID, zombie or not; fail if there is none.
+proc_stat() {
+    local s fields
+    read -r s 2>/dev/null <"/proc/$1/stat" || return 1
+    read -ra fields <<<"${s##*) }"   # the fields after "PID (comm) "; comm may hold spaces or ")"
+    echo "${fields[0]} ${fields[19]}"
+}
+
+# proc_start PID: print the start time of the live process PID; fail if it does not exist or
+# is a zombie (exited, not yet reaped).
+proc_start() {
+    local st
+    st=$(proc_stat "$1") && [[ $st != [ZX]* ]] && echo "${st#* }"
+}
+
+# same_process PID START: PID is still the process that started at START.
+same_process() { [ -n "$2" ] && [ "$(proc_start "$1")" = "$2" ]; }
+
+# lab_owns PID: the process is this lab's: it carries the mark, or, for daemons whose
+# setproctitle blanks their environment (neutron), runs one of $LAB/bin. Used to find the
+# children of daemons (uwsgi workers, beam, epmd), which have no pid file.
 lab_owns() {
     local e
     e=$(tr '\0' '\n' 2>/dev/null <"/proc/$1/environ") || return 1
@@ -89,13 +116,26 @@ lab_owns() {
     [[ $e == *" $LAB/bin/"* ]]
 }
 
-# daemon_pid NAME: print the PID of a running lab daemon, fail if it is not running.
-daemon_pid() {
-    local f=$RUN/$1.pid p
-    [ -f "$f" ] || return 1
-    p=$(<"$f")
-    [ -n "$p" ] && lab_owns "$p" && echo "$p"
+# daemon_id NAME: print "PID START" of the running lab daemon NAME; fail if it is not running.
+# A pid file of an older nova-up.sh (PID only) is trusted if the process carries the mark.
+daemon_id() {
+    local p="" s=""
+    { read -r p s <"$RUN/$1.pid"; } 2>/dev/null
+    [[ $p =~ ^[0-9]+$ ]] || return 1
+    if [ -z "$s" ]; then
+        lab_owns "$p" && s=$(proc_start "$p") || return 1
+    fi
+    same_process "$p" "$s" && echo "$p $s"
 }
+
+# daemon_pid NAME: print the PID of the running lab daemon NAME; fail if it is not running.
+daemon_pid() {
+    local id
+    id=$(daemon_id "$1") && echo "${id%% *}"
+}
+
+# recorded_pid NAME: the PID in NAME's pid file, alive or not (for messages).
+recorded_pid() { awk '{ print $1; exit }' "$RUN/$1.pid" 2>/dev/null; }
 
 # lab_pids: every live process that carries the lab's mark, daemons and their children.
 lab_pids() {
@@ -112,7 +152,7 @@ port_busy() { [ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]; }
 
 # daemon_start NAME CMD...: start CMD detached with the lab's mark unless NAME already runs.
 daemon_start() {
-    local name=$1 p port
+    local name=$1 p port start i
     shift
     if p=$(daemon_pid "$name"); then
         say "$name already running (pid $p)"
@@ -124,8 +164,24 @@ daemon_start() {
     fi
     # Not a process-group leader, so setsid does not fork and $! is the daemon itself.
     setsid env "$MARK" "$@" >>"$LOGS/$name.out" 2>&1 </dev/null &
-    echo $! >"$RUN/$name.pid"
-    say "started $name (pid $!)"
+    p=$!
+    start=$(proc_start "$p") || start_failed "$name" "$p"
+    printf '%s %s\n' "$p" "$start" >"$RUN/$name.pid.tmp"
+    mv "$RUN/$name.pid.tmp" "$RUN/$name.pid"
+    # Until it has exec'd the daemon, the child is a copy of this script: wait for that, so that
+    # the daemon and its children can be found by the mark from now on.
+    for i in $(seq 100); do
+        lab_owns "$p" && break
+        same_process "$p" "$start" || start_failed "$name" "$p"
+        sleep 0.05
+    done
+    say "started $name (pid $p)"
+}
+
+# start_failed NAME PID: the daemon exited at once; show its output and die.
+start_failed() {
+    tail -n 20 "$LOGS/$1.out" >&2 2>/dev/null
+    die "$1 (pid $2) exited at once, see $LOGS/$1.out"
 }
 
 # service_field NAME N: field N (1 name, 2 port) of NAME's row in the service table.
@@ -904,7 +960,10 @@ summary() {
     echo "credentials: . $LAB/openrc   or   OS_CLIENT_CONFIG_FILE=$LAB/clouds.yaml OS_CLOUD=nova-lab"
     echo "endpoints:   identity :5000/v3  compute :8774/v2.1  placement :8778  image :9292  network :9696 (all on $IP)"
     echo "PIDs:        $RUN/<name>.pid   logs: $LOGS   status: $(dirname "$0")/nova-status.sh"
-    for f in "$RUN"/*.pid; do printf '  %-16s %s\n' "$(basename "$f" .pid)" "$(<"$f")"; done
+    for f in "$RUN"/*.pid; do
+        f=$(basename "$f" .pid)
+        printf '  %-16s %s\n' "$f" "$(recorded_pid "$f")"
+    done
 }
 
 main() {
