@@ -33,13 +33,23 @@ function decode(text: string): string {
   return text.replace(/&quot;/g, '"').replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&apos;/g, "'").replace(/&amp;/g, "&");
 }
 
+/**
+ * The environment without OCF_RESKEY_CRM_meta_on_node. Pacemaker sets it for every resource action, and
+ * attrd_updater then takes it as the node even with -A: NovaEvacuate's query of every node would list the
+ * controller's own value alone (Pacemaker 2.1.5, seen in the lab).
+ */
+function withoutTargetNode(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { OCF_RESKEY_CRM_meta_on_node: _node, ...rest } = env;
+  return rest;
+}
+
 /** The real attrd_updater on PATH (or at `binary`). */
 export function attrdUpdater(options: { binary?: string; name?: string } = {}): AttrdClient {
   const binary = options.binary ?? "attrd_updater";
   const name = options.name ?? EVACUATE_ATTRIBUTE;
-  const run = async (args: string[]) => {
+  const run = async (args: string[], env: NodeJS.ProcessEnv = process.env) => {
     const { execa } = await import("execa");
-    const result = await execa(binary, args, { reject: false, timeout: CALL_TIMEOUT_MS, stdin: "ignore" });
+    const result = await execa(binary, args, { reject: false, timeout: CALL_TIMEOUT_MS, stdin: "ignore", env, extendEnv: false });
     if (result.failed && result.exitCode === undefined) {
       const reason = result.timedOut ? "timed out" : (result.shortMessage ?? "could not run");
       throw new AgentError(result.code === "ENOENT" ? "installed" : "generic", `attrd_updater ${reason}: is Pacemaker running on this node?`);
@@ -54,7 +64,7 @@ export function attrdUpdater(options: { binary?: string; name?: string } = {}): 
   };
   return {
     async queryAll() {
-      const result = await run(["-n", name, "-Q", "-A", "--output-as=xml"]);
+      const result = await run(["-n", name, "-Q", "-A", "--output-as=xml"], withoutTargetNode(process.env));
       if (result.exitCode === ATTRIBUTE_DOES_NOT_EXIST) return new Map();
       if (result.exitCode !== 0) fail(`list ${name}`, String(result.stderr), result.exitCode, String(result.stdout));
       return parseAttrdXml(String(result.stdout));
