@@ -29,6 +29,13 @@ export interface CloudLabOptions {
    * starts no new transition.
    */
   reconnectInterval?: string;
+  /**
+   * Pacemaker's load-threshold cluster property (its default is 80%). Above it the controller throttles, and at "high
+   * load" it runs one graph action at a time: on a busy 2-core lab, an unfencing that waits for a recovery then holds
+   * back every other action of its transition, such as a connection start. A high value (e.g. "2000%") keeps the lab
+   * from throttling. Default: Pacemaker's.
+   */
+  loadThreshold?: string;
   /** Simulator seed (ids, scheduling ties). Default 42. */
   seed?: number;
   /** Progress lines (default: none). */
@@ -182,6 +189,8 @@ export async function startCloudLab(options: CloudLabOptions = {}): Promise<Clou
         LAB_RECONNECT: options.reconnectInterval ?? "5s" },
       timeoutMs: 900_000, // a fresh machine installs the Debian packages first
     });
+    // Before the controller's first load check (30 s after it starts), so it never throttles on the default.
+    if (options.loadThreshold) await runOk("crm_attribute", ["--type", "crm_config", "--name", "load-threshold", "--update", options.loadThreshold]);
     timeline.mark("pacemaker up");
 
     const sim = await startSim({

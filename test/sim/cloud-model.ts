@@ -20,8 +20,12 @@ export interface SimConfig {
   glanceMaxLimit: number;
   /** Refuse evacuating a server whose task_state is set (409), as Nova did before Zed; Zed and later accept it. */
   evacuateChecksTaskState: boolean;
+  /** While true, accepted rebuilds stop just before they land (task_state rebuild_spawning) and wait to be released. */
+  evacuateHold: boolean;
   /** Artificial delay added to every response of a service (identity, compute, image). */
   responseDelayMs: Record<string, number>;
+  /** Delay before answering a route ("GET /compute/v2.1/servers/detail"); takes precedence over responseDelayMs. */
+  routeDelayMs: Record<string, number>;
 }
 
 /** A Keystone user (always holding the admin, member and reader roles on its project). */

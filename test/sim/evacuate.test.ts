@@ -89,6 +89,28 @@ describe("an accepted evacuation", () => {
   });
 });
 
+describe("held evacuations (config evacuateHold)", () => {
+  it("stop before they land while held, whatever the latency, and land once released through the control API", async () => {
+    await fence("compute-1");
+    const server = firstOn("compute-1");
+    expect((await fx.client.control("/config", "PUT", { evacuateHold: true })).body.evacuateHold).toBe(true);
+    try {
+      expect((await fx.client.evacuate(server.uuid)).status).toBe(200);
+      await eventually(() => (fx.sim.cloud.server(server.uuid)?.taskState === "rebuild_spawning" ? true : undefined));
+      await new Promise((resolve) => setTimeout(resolve, 300)); // ten times the latency
+      expect(fx.sim.cloud.server(server.uuid)).toMatchObject({ host: "compute-1", taskState: "rebuild_spawning" });
+      expect(fx.sim.cloud.migrations({ sourceCompute: "compute-1" })).toMatchObject([{ status: "pre-migrating" }]);
+      expect(fx.sim.cloud.idle()).toBe(false);
+    } finally {
+      await fx.client.control("/config", "PUT", { evacuateHold: false });
+    }
+    await fx.sim.cloud.waitIdle();
+    expect(fx.sim.cloud.server(server.uuid)).toMatchObject({ vmState: "active", taskState: null });
+    expect(fx.sim.cloud.server(server.uuid)?.host).not.toBe("compute-1");
+    expect(fx.sim.cloud.migrations({ sourceCompute: "compute-1" })).toMatchObject([{ status: "done" }]);
+  });
+});
+
 describe("evacuate refusals", () => {
   it("answers 400 while the source compute service is up", async () => {
     const server = firstOn("compute-1");

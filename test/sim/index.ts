@@ -78,9 +78,11 @@ function configFrom(opts: SimOptions): SimConfig {
     reportIntervalSeconds: opts.reportIntervalSeconds ?? 10,
     rpcTimeoutMs: opts.rpcTimeoutMs ?? 0,
     evacuateChecksTaskState: opts.evacuateChecksTaskState ?? false,
+    evacuateHold: false,
     glanceDefaultLimit: 25,
     glanceMaxLimit: 1000,
     responseDelayMs: {},
+    routeDelayMs: {},
   };
   requireMicroversion(config.maxMicroversion);
   return config;
