@@ -21,7 +21,7 @@ const EVACUATION_OPTIONS: readonly ParamSpec[] = [
   },
   {
     name: "concurrency", type: "integer", metavar: "count", default: DEFAULT_RECOVERY_OPTIONS.concurrency, min: 1, order: 7,
-    shortdesc: "Evacuation requests in flight at once",
+    shortdesc: "Evacuations Nova is still placing at once (requested, no destination compute claimed yet)",
   },
   {
     name: "instance_timeout", type: "second", metavar: "seconds", default: DEFAULT_RECOVERY_OPTIONS.instanceTimeoutMs / 1000, min: 1, order: 7,

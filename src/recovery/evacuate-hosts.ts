@@ -9,7 +9,7 @@ import type { OriginalState } from "./power-state-memory.js";
 import { countOutcomes, type HostReport } from "./recovery-report.js";
 import type { RecoveryOptions } from "./recovery-options.js";
 import { pickSubmissions, type Candidate } from "./schedule.js";
-import { readEvacuableTags, takeSnapshots, type RecoveryTarget } from "./snapshot.js";
+import { NovaView, probeEvacuations, readEvacuableTags, type RecoveryTarget } from "./snapshot.js";
 
 /** What the engine works with. */
 export interface EngineDeps {
@@ -45,14 +45,20 @@ function report(host: string, plans: readonly InstancePlan[], submitted: number,
   };
 }
 
-/** Sends the picked evacuations in parallel; returns the ids Nova accepted. A request failure is remembered, never thrown. */
-async function submit(deps: EngineDeps, picked: readonly Candidate[], options: RecoveryOptions, now: number): Promise<Set<string>> {
+/**
+ * Sends the picked evacuations in parallel; returns the ids Nova accepted, telling `timing` when each request went out
+ * and was answered. A request failure is remembered, never thrown.
+ */
+async function submit(deps: EngineDeps, picked: readonly Candidate[], options: RecoveryOptions, now: number, timing: EvacuationClock): Promise<Set<string>> {
   const failures = deps.failures;
+  const clock = deps.now ?? Date.now;
   const accepted = new Set<string>();
   await Promise.all(
     picked.map(async ({ host, plan }) => {
       try {
+        const sentAt = clock();
         await deps.openstack.compute.evacuate(plan.id, { onSharedStorage: options.onSharedStorage });
+        timing.submitted(plan.id, host, sentAt, clock());
         accepted.add(plan.id);
         deps.log.info({ host, instance: plan.id, server: plan.name, attempt: plan.attempts + 1 }, "evacuation requested");
       } catch (error) {
@@ -114,6 +120,41 @@ async function resolveTargets(openstack: OpenStack, hosts: readonly (string | Re
   return hosts.map((item) => (typeof item === "string" ? { host: item, since: failureTime(services.get(item), now), notBefore: now } : item));
 }
 
+/**
+ * Waits for the next full look, probing in between when the clock asks for it (a probe that sees an evacuation
+ * finish brings the look forward; one that fails is replaced by the look). false when the deadline comes first or
+ * the run is aborted.
+ */
+async function untilNextLook(deps: EngineDeps, timing: EvacuationClock, run: EngineRun): Promise<boolean> {
+  const clock = deps.now ?? Date.now;
+  for (;;) {
+    const next = timing.nextCheck(clock(), run.pollIntervalMs);
+    if (run.signal.aborted || next.at >= run.deadline) return false;
+    const pause = next.at - clock();
+    if (pause > 0) await sleep(pause, undefined, { signal: run.signal }).catch(() => undefined);
+    if (run.signal.aborted) return false;
+    if (next.kind === "look") return true;
+    const startedAt = clock();
+    const migrations = await probeEvacuations(deps.openstack, next.host, next.sinceMs).catch((error: unknown) => {
+      deps.log.debug({ host: next.host, err: error instanceof Error ? error.message : String(error) }, "probe failed; looking instead");
+      return undefined;
+    });
+    if (!migrations) return true;
+    timing.observeProbe(next.host, migrations, { startedAt, endedAt: clock() });
+  }
+}
+
+/**
+ * Whether an evacuation counts against the limits pickSubmissions keeps: one in progress, unless plan-host reports
+ * that a destination already claimed it (placing: false) and no ceiling on evacuations in flight applies. Read
+ * structurally, so that it holds whether or not plans and options carry those fields.
+ */
+function holdsSlot(plan: InstancePlan, run: EngineRun): boolean {
+  const { placing } = plan as { placing?: boolean };
+  const { maxInFlight } = run as { maxInFlight?: number };
+  return plan.outcome === "in-progress" && (placing !== false || (maxInFlight ?? 0) > 0);
+}
+
 /** Recovers the instances of `hosts` until every host is done, the deadline nears or the signal aborts. */
 export async function evacuateHosts(deps: EngineDeps, hosts: readonly (string | RecoveryTarget)[], run: EngineRun): Promise<HostReport[]> {
   const clock = deps.now ?? Date.now;
@@ -122,28 +163,30 @@ export async function evacuateHosts(deps: EngineDeps, hosts: readonly (string | 
   const originalStates = deps.originalStates ?? new Map<string, OriginalState>();
   const engine = { ...deps, failures };
   if (targets.length === 0) return [];
+  // Read alongside the first look instead of before it.
   const tags = run.instanceFiltering
-    ? await readEvacuableTags(deps.openstack, run.evacuableTag, deps.log)
-    : { flavorIds: new Set<string>(), flavorNames: new Set<string>(), imageIds: new Set<string>() };
+    ? readEvacuableTags(deps.openstack, run.evacuableTag, deps.log)
+    : Promise.resolve({ flavorIds: new Set<string>(), flavorNames: new Set<string>(), imageIds: new Set<string>() });
   const submittedByHost = new Map<string, number>();
   const seen = new Map<string, string>();
   let reports: HostReport[] = [];
   let remaining = [...targets];
   const finished = new Map<string, HostReport>();
   const timing = new EvacuationClock();
+  const view = new NovaView(deps.openstack, tags);
 
   while (remaining.length > 0) {
     const now = clock();
-    const snapshots = await takeSnapshots(deps.openstack, remaining, tags);
+    const snapshots = await view.look(remaining, now, submittedByHost.size > 0);
+    const looked = { startedAt: now, endedAt: clock() };
+    deps.log.debug({ hosts: remaining.length, ms: looked.endedAt - looked.startedAt }, "looked at Nova");
     rememberOriginalStates(originalStates, snapshots, now);
     const vmStates = new Map([...originalStates].map(([id, state]) => [id, state.vmState]));
     const plans = new Map(snapshots.map((snapshot) => [snapshot.host, planHost(snapshot, failures, run, now, vmStates)]));
     await restorePowerStates(engine, plans);
-    const inFlight = new Set([...plans.values()].flat().filter((plan) => plan.outcome === "in-progress").map((plan) => plan.id));
-    timing.observe(snapshots, inFlight);
+    timing.observeLook(snapshots, new Set([...plans.values()].flat().filter((plan) => holdsSlot(plan, run)).map((plan) => plan.id)), looked);
     const picked = pickSubmissions(plans, run);
-    const accepted = picked.length > 0 ? await submit(engine, picked, run, now) : new Set<string>();
-    for (const id of accepted) timing.submitted(id, clock());
+    const accepted = picked.length > 0 ? await submit(engine, picked, run, now, timing) : new Set<string>();
     for (const { host } of picked) submittedByHost.set(host, (submittedByHost.get(host) ?? 0) + 1);
     // Show the accepted ones as in progress until the next look confirms it.
     for (const { host, plan } of picked) {
@@ -156,9 +199,7 @@ export async function evacuateHosts(deps: EngineDeps, hosts: readonly (string | 
     deps.onProgress?.([...finished.values(), ...reports]);
     for (const hostReport of reports) if (hostReport.done) finished.set(hostReport.host, hostReport);
     remaining = remaining.filter((target) => !finished.has(target.host));
-    const pause = timing.nextPauseMs(clock(), run.pollIntervalMs);
-    if (remaining.length === 0 || run.signal.aborted || clock() + pause >= run.deadline) break;
-    await sleep(pause, undefined, { signal: run.signal }).catch(() => undefined);
+    if (remaining.length === 0 || !(await untilNextLook(deps, timing, run))) break;
   }
   return targets.map((target) => finished.get(target.host) ?? reports.find((item) => item.host === target.host) ?? report(target.host, [], 0, run.waitForCompletion));
 }

@@ -8,6 +8,16 @@ export const MIGRATION_IN_FLIGHT: ReadonlySet<string> = new Set([
   "accepted", "pre-migrating", "migrating", "running", "queued", "preparing", "post-migrating",
 ]);
 
+/**
+ * Migration statuses of an evacuation Nova is still placing: accepted by the API, not yet claimed by a destination
+ * compute (the claim sets pre-migrating). Until then it costs the control plane (conductor, scheduler, placement);
+ * after it, the destination's own rebuild.
+ */
+export const MIGRATION_PLACING: ReadonlySet<string> = new Set(["accepted"]);
+
+/** Task states of a rebuild already running on its destination compute. */
+export const REBUILDING_ON_DESTINATION: ReadonlySet<string> = new Set(["rebuild_block_device_mapping", "rebuild_spawning"]);
+
 /** Migration statuses that mean the attempt failed. */
 export const MIGRATION_FAILED: ReadonlySet<string> = new Set(["failed", "error", "cancelled"]);
 

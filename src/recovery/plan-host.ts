@@ -1,7 +1,7 @@
 // The pure heart of the engine: from what Nova says about one failed host, where each instance stands.
 import type { Migration, Server } from "../openstack/types.js";
 import { evacuableSelector, evacuationPriority, type EvacuableTags } from "./evacuable.js";
-import { EVACUABLE_VM_STATES, MIGRATION_FAILED, MIGRATION_IN_FLIGHT, RECOVERED_STATUSES } from "./instance-state.js";
+import { EVACUABLE_VM_STATES, MIGRATION_FAILED, MIGRATION_IN_FLIGHT, MIGRATION_PLACING, RECOVERED_STATUSES, REBUILDING_ON_DESTINATION } from "./instance-state.js";
 import type { InstanceReport } from "./recovery-report.js";
 import type { RecoveryOptions } from "./recovery-options.js";
 import { novaTimeMs } from "./nova-time.js";
@@ -37,6 +37,14 @@ export interface InstancePlan extends InstanceReport {
   readonly created: string;
   /** The instance runs again elsewhere but was shut off before its host failed: it must be stopped. */
   readonly restoreStopped?: boolean;
+  /** In progress and Nova is still placing it (no destination compute has claimed it yet). */
+  readonly placing?: boolean;
+}
+
+/** Whether an evacuation in progress is still being placed: no migration seen yet, or one not yet claimed. */
+function stillPlacing(server: Server, last: Migration | undefined): boolean {
+  if (server.taskState && REBUILDING_ON_DESTINATION.has(server.taskState)) return false;
+  return last === undefined || MIGRATION_PLACING.has(last.status);
 }
 
 
@@ -101,7 +109,7 @@ export function planHost(
       plans.push(
         overdue
           ? { ...base, outcome: "failed", reason: `no progress for ${Math.round((now - startedAt) / 1000)} s (task ${server.taskState ?? last?.status})`, ready: false }
-          : { ...base, outcome: "in-progress", reason: server.taskState ?? last?.status, ready: false },
+          : { ...base, outcome: "in-progress", reason: server.taskState ?? last?.status, ready: false, placing: stillPlacing(server, last) },
       );
       continue;
     }

@@ -2,10 +2,12 @@
 
 /** How the engine evacuates and how long it keeps trying. */
 export interface RecoveryOptions {
-  /** Evacuations in flight at once, across all hosts. */
+  /** Evacuations Nova is still placing at once (requested, no destination claimed yet), across all hosts. */
   readonly concurrency: number;
-  /** Evacuations in flight at once from one host. */
+  /** Evacuations Nova is still placing at once, from one failed host. */
   readonly perHostConcurrency: number;
+  /** Evacuations running at once, placing or rebuilding on their destination, across all hosts; 0: no limit of ours. */
+  readonly maxInFlight: number;
   /** How long one instance may take from request to verified recovery before it counts as failed. */
   readonly instanceTimeoutMs: number;
   /** Evacuation attempts per instance before it is marked failed. */
@@ -28,6 +30,7 @@ export interface RecoveryOptions {
 export const DEFAULT_RECOVERY_OPTIONS: RecoveryOptions = {
   concurrency: 64,
   perHostConcurrency: 32,
+  maxInFlight: 0,
   instanceTimeoutMs: 600_000,
   retryLimit: 3,
   retryBackoffMs: 10_000,

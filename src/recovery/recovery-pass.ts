@@ -66,8 +66,11 @@ function findFailedHosts(flags: ReadonlyMap<string, string>, services: readonly 
   return [...found.values()];
 }
 
-/** Records "in progress" in Nova (durable) and attrd (for the peers), once per host. */
-async function markInProgress(deps: PassDeps, host: FailedHost, flags: ReadonlyMap<string, string>, now: number): Promise<RecoveryTarget> {
+/**
+ * Records "in progress" in Nova (durable, awaited) and attrd (for the peers, in the background: `attrd` settles when
+ * done, never rejects), once per host.
+ */
+async function markInProgress(deps: PassDeps, host: FailedHost, flags: ReadonlyMap<string, string>, now: number): Promise<{ target: RecoveryTarget; attrd: Promise<void> }> {
   const { service } = host;
   const marker = parseNovaMarker(service.disabledReason);
   const since = failureTime(service, now);
@@ -79,11 +82,11 @@ async function markInProgress(deps: PassDeps, host: FailedHost, flags: ReadonlyM
     await deps.openstack.compute.disable(service, reason);
   }
   const attrdHost = host.flag ?? service.host;
-  if (parseEvacuateFlag(flags.get(attrdHost)).kind !== "in-progress") {
-    await deps.attrd.update(attrdHost, inProgressValue(deps.node, new Date(now))).catch((error: unknown) =>
+  const attrd = parseEvacuateFlag(flags.get(attrdHost)).kind === "in-progress"
+    ? Promise.resolve()
+    : deps.attrd.update(attrdHost, inProgressValue(deps.node, new Date(now))).catch((error: unknown) =>
       deps.log.warn({ host: attrdHost, err: String(error) }, "could not record the in-progress marker in attrd; Nova's marker still holds the state"));
-  }
-  return { host: service.host, since, notBefore: startedAt };
+  return { target: { host: service.host, since, notBefore: startedAt }, attrd };
 }
 
 /** Records "done" in Nova and attrd for a finished host. */
@@ -103,12 +106,15 @@ export async function recoveryPass(deps: PassDeps, run: EngineRun): Promise<Pass
   const clock = deps.now ?? Date.now;
   const skipped: { host: string; reason: string }[] = [];
   let attrdUnavailable = false;
-  const flags = await deps.attrd.queryAll().catch((error: unknown) => {
-    attrdUnavailable = true;
-    deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, "attrd unreadable; using Nova's markers only");
-    return new Map<string, string>();
-  });
-  const services = await deps.openstack.compute.listServices();
+  // attrd_updater is a process to start: it runs alongside the services listing.
+  const [flags, services] = await Promise.all([
+    deps.attrd.queryAll().catch((error: unknown) => {
+      attrdUnavailable = true;
+      deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, "attrd unreadable; using Nova's markers only");
+      return new Map<string, string>();
+    }),
+    deps.openstack.compute.listServices(),
+  ]);
   const failed = findFailedHosts(flags, services, skipped);
   const fenced = failed.filter((host) => {
     if (isFencedInNova(host.service)) return true;
@@ -123,12 +129,16 @@ export async function recoveryPass(deps: PassDeps, run: EngineRun): Promise<Pass
 
   const now = clock();
   const targets: RecoveryTarget[] = [];
+  const attrdMarks: Promise<void>[] = [];
   for (const host of fenced) {
-    const target = await markInProgress(deps, host, flags, now);
+    const { target, attrd } = await markInProgress(deps, host, flags, now);
     targets.push({ ...target, notBefore: target.notBefore + run.evacuateDelayMs });
+    attrdMarks.push(attrd);
     deps.log.info({ host: host.service.host, since: target.since.toISOString() }, "recovering host");
   }
   const reports = await evacuateHosts(deps, targets, run);
+  // The "in progress" marks land before any "done" replaces them.
+  await Promise.all(attrdMarks);
   for (const report of reports) {
     const host = fenced.find((item) => item.service.host === report.host);
     if (report.done && host) await markDone(deps, host, report, clock());

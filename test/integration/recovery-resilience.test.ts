@@ -67,7 +67,8 @@ describe("the controller running NovaEvacuate fails mid-recovery", () => {
 
   it("stopping NovaEvacuate while evacuations run (its monitor is killed) and starting it again completes the recovery, each instance evacuated once", async () => {
     const l = lab();
-    await pcs(l, "resource", "update", "nova-evacuate", "per_host_concurrency=2");
+    // At most two evacuations at a time, placing or rebuilding, so some have not started when NovaEvacuate stops.
+    await pcs(l, "resource", "update", "nova-evacuate", "per_host_concurrency=2", "max_in_flight=2");
     await novaEvacuateIs(l, "Started");
     await l.sim.control.setConfig({ evacuateLatencyMs: 6000 });
     await l.sim.control.resetCounts();
@@ -105,7 +106,7 @@ describe("the controller running NovaEvacuate fails mid-recovery", () => {
   it("then the node, powered on again, is unfenced and runs NovaCompute again", async () => {
     const l = lab();
     await l.sim.control.setConfig({ evacuateLatencyMs: 1000 });
-    await pcs(l, "resource", "update", "nova-evacuate", "per_host_concurrency=8");
+    await pcs(l, "resource", "update", "nova-evacuate", "per_host_concurrency=8", "max_in_flight=0");
     await l.powerOn(NODE);
     await nodeBack(l, NODE);
   });

@@ -16,7 +16,7 @@ export interface EvacuateRequest {
   stopAfter: boolean;
 }
 
-type JobState = "scheduling" | "queued" | "rebuilding" | "lost" | "finished";
+type JobState = "scheduling" | "placed" | "queued" | "rebuilding" | "lost" | "finished";
 
 interface Job extends EvacuateRequest {
   migration: SimMigration;
@@ -29,8 +29,11 @@ interface Job extends EvacuateRequest {
   state: JobState;
 }
 
-/** Fractions of the evacuation latency at which each step happens. */
-const STEP_AT = { schedule: 0.25, blockDevices: 0.45, spawning: 0.6, done: 1.0 } as const;
+/** Fractions of the evacuation latency at which each step happens; at "schedule" the destination claims it (pre-migrating). */
+export const STEP_AT = { schedule: 0.25, blockDevices: 0.45, spawning: 0.6, done: 1.0 } as const;
+
+/** How often a rebuild held by config.evacuateHold looks whether it may land. */
+const HOLD_RECHECK_MS = 100;
 
 const NO_VALID_HOST = "No valid host was found. There are not enough hosts available.";
 const INVALID_SHARED_STORAGE = "Invalid state of instance files on shared storage";
@@ -39,6 +42,8 @@ const INVALID_SHARED_STORAGE = "Invalid state of instance files on shared storag
 export class EvacuationEngine {
   private jobs = new Set<Job>();
   private claims = new Map<string, number>();
+  private placingNow = new Map<string, number>();
+  private placingPeak = { total: 0, bySource: new Map<string, number>() };
 
   constructor(private readonly cloud: SimCloud) {}
 
@@ -60,6 +65,27 @@ export class EvacuationEngine {
   reset(): void {
     this.jobs.clear();
     this.claims.clear();
+    this.placingNow.clear();
+    this.placingPeak = { total: 0, bySource: new Map() };
+  }
+
+  /**
+   * The most evacuations that were being placed at once (accepted, not yet claimed by a destination or failed),
+   * in all and per source host, since the last reset: what a client's placing limits must keep within.
+   */
+  placingPeaks(): { total: number; bySource: Record<string, number> } {
+    return { total: this.placingPeak.total, bySource: Object.fromEntries(this.placingPeak.bySource) };
+  }
+
+  /** Counts a job into or out of the placing phase. */
+  private placing(job: Job, delta: 1 | -1): void {
+    const now = (this.placingNow.get(job.source) ?? 0) + delta;
+    this.placingNow.set(job.source, now);
+    if (delta < 0) return;
+    this.placingPeak.bySource.set(job.source, Math.max(this.placingPeak.bySource.get(job.source) ?? 0, now));
+    let total = 0;
+    for (const n of this.placingNow.values()) total += n;
+    this.placingPeak.total = Math.max(this.placingPeak.total, total);
   }
 
   /** The API part: task_state rebuilding and an "accepted" migration; the rest runs on timers. */
@@ -94,6 +120,7 @@ export class EvacuationEngine {
       state: "scheduling",
     };
     this.jobs.add(job);
+    this.placing(job, 1);
     cloud.timers.after(latencyMs * STEP_AT.schedule, () => this.schedule(job));
     return migration;
   }
@@ -146,6 +173,8 @@ export class EvacuationEngine {
 
   private schedule(job: Job): void {
     if (!this.jobs.has(job)) return;
+    this.placing(job, -1);
+    job.state = "placed";
     if (job.server.deleted) return this.finish(job);
     const dest = this.pickHost(job);
     if (dest === undefined) {
@@ -170,7 +199,7 @@ export class EvacuationEngine {
       if (!this.step(job, "rebuilding", "rebuild_block_device_mapping")) return;
       timers.after(gap(STEP_AT.blockDevices, STEP_AT.spawning), () => {
         if (!this.step(job, "rebuild_block_device_mapping", "rebuild_spawning")) return;
-        timers.after(gap(STEP_AT.spawning, STEP_AT.done) + job.slowMs, () => this.land(job));
+        timers.after(gap(STEP_AT.spawning, STEP_AT.done) + job.slowMs, () => this.landWhenReleased(job));
       });
     });
   }
@@ -191,6 +220,12 @@ export class EvacuationEngine {
     }
     if (next !== null) this.cloud.serverStore.update(job.server, { taskState: next });
     return true;
+  }
+
+  /** Lands the rebuild, unless evacuations are held (config.evacuateHold): then it looks again shortly. */
+  private landWhenReleased(job: Job): void {
+    if (this.cloud.config.evacuateHold) return this.cloud.timers.after(HOLD_RECHECK_MS, () => this.landWhenReleased(job));
+    this.land(job);
   }
 
   private land(job: Job): void {
@@ -226,6 +261,7 @@ export class EvacuationEngine {
   }
 
   private finish(job: Job): void {
+    if (job.state === "scheduling") this.placing(job, -1);
     if (job.state === "rebuilding" || job.state === "queued") this.release(job);
     job.state = "finished";
     this.jobs.delete(job);

@@ -69,9 +69,9 @@ describe("evacuateHosts against the simulator", () => {
     }
   });
 
-  it("never runs more evacuations at once than the global and per-host limits, and uses them", async () => {
+  it("never has Nova placing more evacuations at once than the global and per-host limits, and uses them", async () => {
     sim.cloud.seed({ hosts: 5, serversPerHost: 12 });
-    sim.cloud.config.evacuateLatencyMs = 150;
+    sim.cloud.config.evacuateLatencyMs = 400;
     try {
       for (const host of ["compute-1", "compute-2", "compute-3"]) await fenceInSim(sim, openstack, host);
       const reports = await evacuateHosts({ openstack, log: quiet }, ["compute-1", "compute-2", "compute-3"], simRun({ concurrency: 5, perHostConcurrency: 2 }));
@@ -79,8 +79,25 @@ describe("evacuateHosts against the simulator", () => {
       const all = sim.cloud.migrations({ migrationType: "evacuation" });
       expect(new Set(all.map((m) => m.instanceUuid)).size).toBe(36);
       expect(doubleEvacuations(sim)).toEqual([]);
-      expect(peakInFlight(all)).toBe(5);
-      for (const host of ["compute-1", "compute-2", "compute-3"]) expect(peakInFlight(all.filter((m) => m.sourceCompute === host))).toBe(2);
+      // Placing = accepted, not yet claimed by a destination: the limits are on that, measured by the simulator.
+      const peaks = sim.cloud.evacuations.placingPeaks();
+      expect(peaks.total).toBe(5);
+      expect(peaks.bySource).toEqual({ "compute-1": 2, "compute-2": 2, "compute-3": 2 });
+      // A rebuild running on its destination holds no slot, so more run at once than are being placed.
+      expect(peakInFlight(all)).toBeGreaterThan(5);
+    } finally {
+      sim.cloud.config.evacuateLatencyMs = SIM_LATENCY_MS;
+    }
+  });
+
+  it("keeps max_in_flight over placing and rebuilding evacuations together", async () => {
+    sim.cloud.seed({ hosts: 5, serversPerHost: 12 });
+    sim.cloud.config.evacuateLatencyMs = 200;
+    try {
+      for (const host of ["compute-1", "compute-2"]) await fenceInSim(sim, openstack, host);
+      const reports = await evacuateHosts({ openstack, log: quiet }, ["compute-1", "compute-2"], simRun({ concurrency: 8, perHostConcurrency: 8, maxInFlight: 3 }));
+      expect(reports.map((item) => item.recovered)).toEqual([12, 12]);
+      expect(peakInFlight(sim.cloud.migrations({ migrationType: "evacuation" }))).toBe(3);
     } finally {
       sim.cloud.config.evacuateLatencyMs = SIM_LATENCY_MS;
     }

@@ -35,14 +35,15 @@ describe("planHost, an instance still on the failed host", () => {
     expect(result.reason).toBeUndefined();
   });
 
-  it.each<{ title: string; fields: Partial<Server>; evacuations: Migration[]; reason: string }>([
-    { title: "task_state rebuilding", fields: { taskState: "rebuilding", updated: novaTime(30) }, evacuations: [], reason: "rebuilding" },
-    { title: "an accepted evacuation", fields: {}, evacuations: [migration({ status: "accepted" })], reason: "accepted" },
-    { title: "a running evacuation", fields: {}, evacuations: [migration({ status: "running" })], reason: "running" },
-    { title: "a pre-migrating evacuation", fields: {}, evacuations: [migration({ status: "pre-migrating" })], reason: "pre-migrating" },
-  ])("with $title is in progress, not ready", ({ fields, evacuations, reason }) => {
+  it.each<{ title: string; fields: Partial<Server>; evacuations: Migration[]; reason: string; placing: boolean }>([
+    { title: "task_state rebuilding", fields: { taskState: "rebuilding", updated: novaTime(30) }, evacuations: [], reason: "rebuilding", placing: true },
+    { title: "an accepted evacuation", fields: {}, evacuations: [migration({ status: "accepted" })], reason: "accepted", placing: true },
+    { title: "a running evacuation", fields: {}, evacuations: [migration({ status: "running" })], reason: "running", placing: false },
+    { title: "a pre-migrating evacuation", fields: {}, evacuations: [migration({ status: "pre-migrating" })], reason: "pre-migrating", placing: false },
+    { title: "an accepted evacuation already spawning", fields: { taskState: "rebuild_spawning" }, evacuations: [migration({ status: "accepted" })], reason: "rebuild_spawning", placing: false },
+  ])("with $title is in progress, not ready (still placing: $placing)", ({ fields, evacuations, reason, placing }) => {
     const result = planOf({ onHost: [server(fields)], evacuations }, 60);
-    expect(result).toMatchObject({ outcome: "in-progress", ready: false, reason });
+    expect(result).toMatchObject({ outcome: "in-progress", ready: false, reason, placing });
   });
 
   it("is failed with a reason once an evacuation makes no progress for longer than the instance timeout", () => {

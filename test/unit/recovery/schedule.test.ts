@@ -1,4 +1,4 @@
-// pickSubmissions: what goes out now, within the global and per-host limits, in a stable order.
+// pickSubmissions: what goes out now, within the limits on evacuations Nova is still placing, in a stable order.
 import { describe, expect, it } from "vitest";
 import type { InstancePlan } from "../../../src/recovery/plan-host.js";
 import { pickSubmissions } from "../../../src/recovery/schedule.js";
@@ -9,14 +9,19 @@ function ready(prefix: string, count: number, overrides: Partial<InstancePlan> =
   return Array.from({ length: count }, (_, index) => plan({ id: `${prefix}-${index}`, ...overrides }));
 }
 
-/** `count` plans already in progress. */
+/** `count` plans in progress that Nova is still placing (no destination compute has claimed them). */
 function running(prefix: string, count: number): InstancePlan[] {
-  return ready(`${prefix}-run`, count, { outcome: "in-progress", ready: false });
+  return ready(`${prefix}-run`, count, { outcome: "in-progress", ready: false, placing: true });
+}
+
+/** `count` plans in progress already rebuilding on their destination. */
+function rebuilding(prefix: string, count: number): InstancePlan[] {
+  return ready(`${prefix}-rebuild`, count, { outcome: "in-progress", ready: false, placing: false });
 }
 
 /** The picked ids, per host, as "host:id". */
-function picked(plans: Record<string, InstancePlan[]>, concurrency: number, perHostConcurrency: number): string[] {
-  return pickSubmissions(new Map(Object.entries(plans)), { concurrency, perHostConcurrency }).map(({ host, plan: item }) => `${host}:${item.id}`);
+function picked(plans: Record<string, InstancePlan[]>, concurrency: number, perHostConcurrency: number, maxInFlight = 0): string[] {
+  return pickSubmissions(new Map(Object.entries(plans)), { concurrency, perHostConcurrency, maxInFlight }).map(({ host, plan: item }) => `${host}:${item.id}`);
 }
 
 /** How many of the picked are from each host. */
@@ -27,15 +32,19 @@ function perHost(ids: string[]): Record<string, number> {
 }
 
 describe("pickSubmissions", () => {
-  it.each<{ title: string; plans: Record<string, InstancePlan[]>; concurrency: number; perHostLimit: number; expected: Record<string, number> }>([
+  it.each<{ title: string; plans: Record<string, InstancePlan[]>; concurrency: number; perHostLimit: number; maxInFlight?: number; expected: Record<string, number> }>([
     { title: "stays within the global limit, the hosts taking turns", plans: { a: ready("a", 5), b: ready("b", 5) }, concurrency: 3, perHostLimit: 8, expected: { a: 2, b: 1 } },
     { title: "counts evacuations in progress against the global limit", plans: { a: [...running("a", 2), ...ready("a", 5)] }, concurrency: 3, perHostLimit: 8, expected: { a: 1 } },
     { title: "stays within the per-host limit", plans: { a: ready("a", 5), b: ready("b", 5) }, concurrency: 10, perHostLimit: 2, expected: { a: 2, b: 2 } },
     { title: "counts a host's evacuations in progress against its limit", plans: { a: [...running("a", 1), ...ready("a", 3)], b: ready("b", 3) }, concurrency: 10, perHostLimit: 2, expected: { a: 1, b: 2 } },
     { title: "lets other hosts go when one host is full", plans: { a: [...running("a", 2), ...ready("a", 3)], b: ready("b", 3) }, concurrency: 4, perHostLimit: 2, expected: { b: 2 } },
     { title: "picks nothing when the global limit is already reached", plans: { a: running("a", 4), b: ready("b", 3) }, concurrency: 4, perHostLimit: 8, expected: {} },
-  ])("$title", ({ plans, concurrency, perHostLimit, expected }) => {
-    expect(perHost(picked(plans, concurrency, perHostLimit))).toEqual(expected);
+    { title: "does not count rebuilds already running on their destination", plans: { a: [...rebuilding("a", 6), ...ready("a", 5)] }, concurrency: 3, perHostLimit: 8, expected: { a: 3 } },
+    { title: "nor against the host's limit", plans: { a: [...rebuilding("a", 4), ...running("a", 1), ...ready("a", 5)] }, concurrency: 10, perHostLimit: 2, expected: { a: 1 } },
+    { title: "keeps max_in_flight over placing and rebuilding together", plans: { a: [...rebuilding("a", 5), ...running("a", 1), ...ready("a", 5)] }, concurrency: 10, perHostLimit: 10, maxInFlight: 8, expected: { a: 2 } },
+    { title: "max_in_flight 0 sets no ceiling of its own", plans: { a: [...rebuilding("a", 50), ...ready("a", 5)] }, concurrency: 10, perHostLimit: 10, maxInFlight: 0, expected: { a: 5 } },
+  ])("$title", ({ plans, concurrency, perHostLimit, maxInFlight, expected }) => {
+    expect(perHost(picked(plans, concurrency, perHostLimit, maxInFlight))).toEqual(expected);
   });
 
   it("never picks a plan that is not ready", () => {
