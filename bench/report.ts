@@ -3,6 +3,22 @@ import type { BenchOptions } from "./harness/context.js";
 import type { FigureResult } from "./harness/figure.js";
 import type { MachineInfo } from "./harness/machine.js";
 import { renderSections, table } from "./harness/markdown.js";
+import { calibratedApiLatency } from "../test/sim/api-latency.js";
+
+/** "evacuate 67 ms, servers/detail 93 ms, ...": the calibrated response times of the routes a recovery uses most. */
+function apiLatencySummary(): string {
+  const delays = calibratedApiLatency().routeDelayMs;
+  const shown: Record<string, string> = {
+    "POST /compute/v2.1/servers/{id}/action": "evacuate",
+    "GET /compute/v2.1/servers/detail": "servers/detail",
+    "GET /compute/v2.1/os-migrations": "os-migrations",
+    "GET /compute/v2.1/os-services": "os-services",
+    "PUT /compute/v2.1/os-services/{id}": "service update",
+    "GET /compute/v2.1/os-hypervisors/detail": "os-hypervisors/detail",
+    "POST /identity/v3/auth/tokens": "token",
+  };
+  return Object.entries(shown).map(([route, label]) => `${label} ${delays[route] ?? 0} ms`).join(", ");
+}
 
 /** What the report needs beyond the figures. */
 export interface ReportInput {
@@ -34,7 +50,10 @@ function method(input: ReportInput): string[] {
       "- **attrd**: `bench/fake-bin/attrd_updater`, a file-backed stand-in with Pacemaker 2.1.5's argv and output shapes, first on `PATH` for both sides, so both pay the same per call.",
       "- **Fence agents** get their options on stdin as `key=value` lines, as pacemaker-fenced passes them.",
       `- **Simulator**: \`test/sim\` (Keystone v3 + Nova up to 2.93 + Glance) in the benchmark process, seed ${o.seed}, evacuation latency ${o.latencyMs} ms` +
-        `${o.jitterMs ? ` + 0–${o.jitterMs} ms` : ""}, Nova \`max_limit\` 1000, re-seeded before every measured recovery. Request counts are the simulator's own counters.`,
+        `${o.jitterMs ? ` + 0–${o.jitterMs} ms` : ""}, Nova \`max_limit\` 1000, re-seeded before every measured recovery. Request counts are the simulator's own counters. ` +
+        (o.apiLatency === "calibrated"
+          ? `API response times: each route answers after the real Nova lab's median for it, measured one request at a time (${apiLatencySummary()}; from ${calibratedApiLatency().source}); requests in parallel do not queue behind each other.`
+          : "API response times: none (every request is answered at once)."),
       "- Only ratios measured side by side in this run are reported. The machine was shared with other work during the run (see the load averages): absolute times are noisy, ratios less so.",
     ].join("\n"),
   ];

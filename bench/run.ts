@@ -20,6 +20,11 @@ function int(value: string): number {
   return n;
 }
 
+function apiLatency(value: string): "calibrated" | "none" {
+  if (value !== "calibrated" && value !== "none") throw new InvalidArgumentError("must be calibrated or none");
+  return value;
+}
+
 function figures(value: string): FigureId[] {
   const list = value.split(",").map((v) => v.trim()).filter(Boolean);
   for (const f of list) if (!(FIGURES as readonly string[]).includes(f)) throw new InvalidArgumentError(`unknown figure ${f} (one of ${FIGURES.join(", ")})`);
@@ -37,10 +42,12 @@ function buildCommand(): Command {
     .option("--jitter-ms <n>", "extra random evacuation latency (0..n)", int, 0)
     .option("--interval <s>", "seconds between monitor passes (both pipelines)", int, 10)
     .option("--seed <n>", "simulator seed", int, 7)
+    .option("--api-latency <profile>", "API response times: calibrated (the real Nova lab's, test/sim/calibration.json) or none", apiLatency, "calibrated")
     .option("--out <file>", "the report to write", "docs/benchmarks.md")
     .option("--json <file>", "also write the raw results as JSON")
     .option("--no-build", "use the bundles already in fence/ and ocf/")
-    .option("--install-peers", `install the peers first: ${PEER_INSTALL_COMMAND}`);
+    .option("--install-peers", `install the peers first, even if present: ${PEER_INSTALL_COMMAND}`)
+    .option("--no-install", "never call apt-get, even when the peers are missing (then exit 2)");
 }
 
 interface Flags {
@@ -51,18 +58,29 @@ interface Flags {
   jitterMs: number;
   interval: number;
   seed: number;
+  apiLatency: "calibrated" | "none";
   out: string;
   json?: string;
   build: boolean;
+  install: boolean;
   installPeers?: boolean;
 }
 
+/** Installs the peers and GNU time when asked to, or when they are missing and we are root (a fresh machine). */
+function installPeers(flags: Flags): void {
+  const peersMissing = missingPrerequisites().some((line) => !line.startsWith("ours:"));
+  const asked = flags.installPeers === true;
+  if (!asked && !(peersMissing && flags.install && process.getuid?.() === 0)) return;
+  process.stderr.write(`bench: installing the peers: ${PEER_INSTALL_COMMAND}\n`);
+  execFileSync("/bin/sh", ["-c", PEER_INSTALL_COMMAND], { stdio: ["ignore", 2, 2], env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
+}
+
 function prepare(flags: Flags): void {
-  if (flags.installPeers) execFileSync("/bin/sh", ["-c", PEER_INSTALL_COMMAND], { stdio: "inherit" });
+  installPeers(flags);
   if (flags.build) execFileSync(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), "scripts/build.ts"], { cwd: ROOT, stdio: "inherit" });
   const missing = missingPrerequisites();
   if (missing.length > 0) {
-    process.stderr.write(`bench: missing:\n  ${missing.join("\n  ")}\nBuild ours with \`npm run build\`; install the peers with:\n  ${PEER_INSTALL_COMMAND}\n(or pass --install-peers)\n`);
+    process.stderr.write(`bench: missing:\n  ${missing.join("\n  ")}\nBuild ours with \`npm run build\`; install the peers with:\n  ${PEER_INSTALL_COMMAND}\n(run as root without --no-install and the benchmark installs them)\n`);
     process.exit(2);
   }
 }
@@ -93,6 +111,7 @@ async function main(): Promise<void> {
     jitterMs: flags.jitterMs,
     intervalMs: flags.interval * 1000,
     seed: flags.seed,
+    apiLatency: flags.apiLatency,
     figures: flags.only ?? [...FIGURES],
   };
   prepare(flags);

@@ -1,5 +1,6 @@
 // The simulator as the benchmark drives it: in-process, re-seeded per scenario, read directly for counters and recovery.
 import { type CloudSeed, type Simulator, startSimulator } from "../../test/sim/index.js";
+import { calibratedApiLatency } from "../../test/sim/api-latency.js";
 import type { RequestCounts } from "../../test/sim/request-log.js";
 
 /** Simulator settings the benchmark varies. */
@@ -7,6 +8,8 @@ export interface BenchSimOptions {
   latencyMs: number;
   jitterMs: number;
   seed: number;
+  /** Response times per route: the real Nova lab's ("calibrated") or none. */
+  apiLatency: "calibrated" | "none";
 }
 
 /** Which instances a failure displaced, and whether they run again elsewhere. */
@@ -42,6 +45,7 @@ export class BenchSim {
       evacuateJitterMs: options.jitterMs,
       cloud: { hosts: 1, serversPerHost: 0 },
     });
+    if (options.apiLatency === "calibrated") sim.cloud.config.routeDelayMs = calibratedApiLatency().routeDelayMs;
     return new BenchSim(sim);
   }
 

@@ -24,6 +24,8 @@ export interface BenchOptions {
   /** Pause between two monitor passes, the same for both pipelines. */
   intervalMs: number;
   seed: number;
+  /** "calibrated": every route answers after the real Nova lab's median (test/sim/calibration.json); "none": at once. */
+  apiLatency: "calibrated" | "none";
   figures: FigureId[];
 }
 
@@ -50,7 +52,7 @@ export async function openContext(options: BenchOptions, scratch = mkdtempSync(j
     const peers = resolvePeerAgents(join(scratch, "peer"));
     const attrd = new BenchAttrd(join(scratch, "attrd"));
     attrd.reset();
-    sim = await BenchSim.start({ latencyMs: options.latencyMs, jitterMs: options.jitterMs, seed: options.seed });
+    sim = await BenchSim.start({ latencyMs: options.latencyMs, jitterMs: options.jitterMs, seed: options.seed, apiLatency: options.apiLatency });
     const inv: InvocationEnv = {
       endpoint: { authUrl: sim.authUrl, username: SIM_CREDENTIALS.username, password: SIM_CREDENTIALS.password, project: SIM_CREDENTIALS.project },
       attrdDir: attrd.dir,

@@ -8,27 +8,37 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
-/** How a run's instances sit on the failed hosts, and the limits our engine applies. */
+/** How a run's instances sit on the failed hosts, the limits our engine applies, and the simulator's timing. */
 export interface BoundInput {
   /** Instances per failed host. */
   perHost: readonly number[];
+  /** Evacuations Nova may be placing at once, across all hosts. */
   concurrency: number;
+  /** Evacuations Nova may be placing at once, from one failed host. */
   perHostConcurrency: number;
   /** One evacuation's latency in the simulator (its minimum when jittered). */
   latencyMs: number;
+  /** Share of the latency before a destination compute claims the evacuation (the simulator's scheduling step). */
+  placementFraction: number;
 }
 
-/**
- * The recovery time the latency allows at our concurrency: every evacuation takes `latencyMs`, at most
- * `concurrency` run at once and at most `perHostConcurrency` from one host; so at least
- * max(ceil(N / concurrency), max over hosts of ceil(n_h / perHostConcurrency)) rounds of `latencyMs`.
- */
-export function latencyLowerBoundMs(input: BoundInput): number {
+/** The waves the placing limits impose: max(ceil(N / concurrency), max over hosts of ceil(n_h / perHostConcurrency)). */
+export function placementWaves(input: Omit<BoundInput, "latencyMs" | "placementFraction">): number {
   const total = input.perHost.reduce((a, b) => a + b, 0);
   if (total === 0) return 0;
   const global = Math.ceil(total / input.concurrency);
   const perHost = Math.max(...input.perHost.map((n) => Math.ceil(n / input.perHostConcurrency)));
-  return Math.max(global, perHost) * input.latencyMs;
+  return Math.max(global, perHost);
+}
+
+/**
+ * The recovery time the simulator allows at our limits: a placing slot frees when a destination claims the
+ * evacuation (placementFraction × latency after the request), so wave k can start at k × that, and the last wave
+ * still takes a whole latency: (waves − 1) × placementFraction × latency + latency. Requests and looks cost nothing here.
+ */
+export function latencyLowerBoundMs(input: BoundInput): number {
+  const waves = placementWaves(input);
+  return waves === 0 ? 0 : (waves - 1) * input.placementFraction * input.latencyMs + input.latencyMs;
 }
 
 /** a / b, NaN-safe. */

@@ -150,7 +150,7 @@ export function createRequestListener(cloud: SimCloud, defaultOrigin: () => stri
           response = svc?.name === "compute" ? novaFault(500, NOVA_UNEXPECTED) : (svc?.error ?? keystoneError)(500, "An unexpected error prevented the server from fulfilling your request.");
         }
       }
-      const delay = svc ? (cloud.config.responseDelayMs[svc.name] ?? 0) : 0;
+      const delay = cloud.config.routeDelayMs[routeKey] ?? (svc ? (cloud.config.responseDelayMs[svc.name] ?? 0) : 0);
       if (delay > 0) await requestDelay(delay);
       const ids: Record<string, string> = { "x-openstack-request-id": requestId };
       if (svc?.name === "compute") ids["x-compute-request-id"] = requestId;

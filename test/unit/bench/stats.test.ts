@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { submissionRounds, submissionTimes } from "../../../bench/harness/pipelines.js";
 import { packageSums } from "../../../bench/harness/peer-agents.js";
 import { parseTimeOutput } from "../../../bench/harness/measure.js";
-import { latencyLowerBoundMs, median } from "../../../bench/harness/stats.js";
+import { latencyLowerBoundMs, median, placementWaves } from "../../../bench/harness/stats.js";
 
 describe("latencyLowerBoundMs", () => {
   it.each([
@@ -12,12 +12,15 @@ describe("latencyLowerBoundMs", () => {
     { perHost: Array(10).fill(100), concurrency: 64, perHostConcurrency: 16, waves: 16 },
     { perHost: [10, 10, 10], concurrency: 16, perHostConcurrency: 8, waves: 2 },
     { perHost: [3, 40], concurrency: 100, perHostConcurrency: 8, waves: 5 },
-  ])("allows $waves rounds of latency for $perHost.length host(s) at $concurrency/$perHostConcurrency", ({ perHost, concurrency, perHostConcurrency, waves }) => {
-    expect(latencyLowerBoundMs({ perHost, concurrency, perHostConcurrency, latencyMs: 2500 })).toBe(waves * 2500);
+  ])("allows $waves placement waves for $perHost.length host(s) at $concurrency/$perHostConcurrency", ({ perHost, concurrency, perHostConcurrency, waves }) => {
+    expect(placementWaves({ perHost, concurrency, perHostConcurrency })).toBe(waves);
+    // Each wave waits for the previous one to be claimed (a quarter of the latency); the last one takes the whole latency.
+    expect(latencyLowerBoundMs({ perHost, concurrency, perHostConcurrency, latencyMs: 2000, placementFraction: 0.25 })).toBe((waves - 1) * 500 + 2000);
   });
 
-  it("is zero when nothing has to move", () => {
-    expect(latencyLowerBoundMs({ perHost: [0], concurrency: 16, perHostConcurrency: 8, latencyMs: 2500 })).toBe(0);
+  it("is one latency when everything fits in one wave, and zero when nothing has to move", () => {
+    expect(latencyLowerBoundMs({ perHost: [5, 5], concurrency: 16, perHostConcurrency: 8, latencyMs: 2500, placementFraction: 0.25 })).toBe(2500);
+    expect(latencyLowerBoundMs({ perHost: [0], concurrency: 16, perHostConcurrency: 8, latencyMs: 2500, placementFraction: 0.25 })).toBe(0);
   });
 });
 
