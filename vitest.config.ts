@@ -1,10 +1,14 @@
 // Test projects: unit (fast, mirrors src/), integration (built bundles + real Pacemaker), nova (real Nova lab).
 import { defineConfig } from "vitest/config";
 
+// The fence agents' token cache stays off unless a test turns it on: tests count requests and restart simulators.
+// Inside the Pacemaker lab, pacemaker-fenced runs the agents with its own environment, so the cache works as deployed.
+const NO_FENCE_TOKEN_CACHE = { NOVA_HA_RUN_DIR: "" };
+
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/sim/**/*.test.ts"], testTimeout: 20_000 } },
+      { test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/sim/**/*.test.ts"], testTimeout: 20_000, env: NO_FENCE_TOKEN_CACHE } },
       {
         test: {
           name: "integration",
@@ -18,6 +22,7 @@ export default defineConfig({
         test: {
           name: "nova",
           include: ["test/nova/**/*.test.ts"],
+          env: NO_FENCE_TOKEN_CACHE,
           testTimeout: 600_000,
           hookTimeout: 900_000,
           fileParallelism: false,

@@ -7,6 +7,7 @@ import type { OpenStack } from "../openstack/api.js";
 import type { ComputeService } from "../openstack/types.js";
 import { hostMatchError, matchNovaHost, shortName, type HostMatch } from "../recovery/host-name.js";
 import { fenceStatus } from "../recovery/host-state.js";
+import { fenceTokenCachePath } from "./fence-token-cache.js";
 import { cloudConfigFromParams, openStackFromParams } from "./openstack-session.js";
 
 /**
@@ -14,7 +15,7 @@ import { cloudConfigFromParams, openStackFromParams } from "./openstack-session.
  * then releases the connection's idle sockets.
  */
 export async function withNova<T>(context: FenceContext, work: (openstack: OpenStack) => Promise<T>): Promise<T> {
-  const openstack = await openStackFromParams(context.params, { env: process.env, log: context.log });
+  const openstack = await openStackFromParams(context.params, { env: process.env, log: context.log, tokenCachePath: fenceTokenCachePath(process.env) });
   try {
     return await work(openstack);
   } finally {
