@@ -80,6 +80,15 @@ export async function runScenario(context: BenchContext, s: RecoveryScenario): P
   return { scenario: s, lowerBoundMs, ours, ...(peer ? { peer } : {}) };
 }
 
+/** Why our recovery stays above the bound, in words: what the bound leaves out. */
+const WHY_ABOVE_BOUND =
+  "The bound lets a wave start the instant the previous one is claimed and counts requests and looks as free. " +
+  "Ours sees a claim only with its next check (a probe of os-migrations every 100 ms while a batch is due), then sends the evacuate requests " +
+  "(67 ms each here, in parallel) from a look at Nova (93 ms for the servers listing here): about 0.15 s per wave, 24 % of a 0.63 s claim. " +
+  "The fence phase (one fence_compute off per host, one after another) is in our time and not in the bound. " +
+  "Limits on whole evacuations in flight (until ACTIVE) would put waves a whole latency apart, where the same overhead weighs 6 %, " +
+  "but would pace a large failure by whole rebuild times; we chose to limit only what Nova is still placing (docs/design.md)";
+
 /** The placement waves our default limits impose on a scenario. */
 function wavesOf(s: RecoveryScenario): number {
   return placementWaves({ perHost: failedHostNames(s).map(() => s.serversPerHost), ...limitsOf(s) });
@@ -129,7 +138,8 @@ export async function recoveryFigure(context: BenchContext): Promise<FigureResul
   goals.push({
     goal: "Recovery within 1.2× of the simulator's lower bound (default concurrency)",
     met: bound.every((b) => b.r <= 1.2),
-    detail: bound.map((b) => `${b.name}: ${times(b.r)} (fence phase excluded: ${times(b.evac)}; ${b.why})`).join("; "),
+    detail: bound.map((b) => `${b.name}: ${times(b.r)} (fence phase excluded: ${times(b.evac)}; ${b.why})`).join("; ") +
+      (bound.every((b) => b.r <= 1.2) ? "" : `. ${WHY_ABOVE_BOUND}`),
   });
   const big = results.find((r) => r.scenario.failedHosts === 10 && !r.scenario.params && r.peer);
   if (big?.peer) {
