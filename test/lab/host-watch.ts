@@ -49,6 +49,8 @@ export class HostWatch {
   readonly flags: string[] = [];
   /** Every disabled_reason seen, in order (consecutive duplicates dropped; "" for none). */
   readonly reasons: string[] = [];
+  /** How many entries of the service's reason history earlier polls have taken in (undefined before the first). */
+  private historySeen: number | undefined;
   private polling?: Promise<void>;
 
   private constructor(
@@ -117,6 +119,12 @@ export class HostWatch {
     const marker = markerOf(service);
     if (marker !== this.seenMarker) this.timeline.mark(`${this.host} marker ${marker ?? "none"}`, at);
     this.seenMarker = marker;
+    // Reasons written between two polls (an evacuated marker that unfencing replaced at once) come from the
+    // simulator's record of every reason written since the watch started.
+    const history = service?.reasonHistory ?? [];
+    if (this.historySeen === undefined) this.historySeen = history.length;
+    for (const written of history.slice(this.historySeen)) if (this.reasons[this.reasons.length - 1] !== written) this.reasons.push(written);
+    this.historySeen = history.length;
     const reason = service?.disabledReason ?? "";
     if (this.reasons[this.reasons.length - 1] !== reason) this.reasons.push(reason);
     if (service && service.forcedDown !== this.seenForcedDown && this.seenForcedDown !== undefined) {

@@ -70,6 +70,8 @@ export interface SimService {
   zone: string;
   disabled: boolean;
   disabledReason: string | null;
+  /** Every disabled_reason written through the API, oldest first (tests: markers that lived only briefly). */
+  reasonHistory?: string[];
   forcedDown: boolean;
   createdAt: number;
   /** Last save for a reason other than a heartbeat. */

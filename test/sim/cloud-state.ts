@@ -23,6 +23,8 @@ export interface ServiceView {
   state: "up" | "down";
   forcedDown: boolean;
   disabledReason: string | null;
+  /** Every disabled_reason written through the API, oldest first. */
+  reasonHistory: string[];
   lastHeartbeat: number;
 }
 
@@ -175,6 +177,7 @@ export class SimCloud {
       state: this.serviceIsUp(s) ? "up" : "down",
       forcedDown: s.forcedDown,
       disabledReason: s.disabledReason,
+      reasonHistory: [...(s.reasonHistory ?? [])],
       lastHeartbeat: this.lastHeartbeat(s),
     }));
   }

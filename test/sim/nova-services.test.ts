@@ -51,6 +51,7 @@ describe("service updates before 2.53 (by host and binary)", () => {
     const enabled = await put("enable", { host: "compute-1", binary: "nova-compute" });
     expect(enabled.body.service.status).toBe("enabled");
     expect(computeOf("compute-1")).toMatchObject({ state: "up", status: "enabled", disabledReason: null });
+    expect(computeOf("compute-1")?.reasonHistory.at(-1)).toBe("fenced");
   });
 
   it.each([
@@ -75,6 +76,8 @@ describe("service updates from 2.53 (by uuid)", () => {
     expect(a.body.service).toMatchObject({ id: uuid, host: "compute-3", state: "down", status: "disabled", forced_down: true, disabled_reason: "fenced by pacemaker" });
     const back = await put(uuid, { forced_down: false, status: "enabled" });
     expect(back.body.service).toMatchObject({ state: "up", status: "enabled", forced_down: false, disabled_reason: null });
+    // The record of reasons keeps one that is gone now (a marker that lived only a moment).
+    expect(computeOf("compute-3")?.reasonHistory.at(-1)).toBe("fenced by pacemaker");
   });
 
   it.each([

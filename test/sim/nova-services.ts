@@ -98,6 +98,7 @@ async function updateByAction(cloud: SimCloud, req: SimRequest): Promise<SimResp
   const reason = action === "disable-log-reason" ? String(body.disabled_reason) : null;
   s.disabled = !enabling;
   s.disabledReason = enabling ? null : reason;
+  if (reason) s.reasonHistory = [...(s.reasonHistory ?? []), reason];
   await syncDisabledTrait(cloud, s);
   return json(200, { service: { host, binary, status: enabling ? "enabled" : "disabled", ...(reason ? { disabled_reason: reason } : {}) } });
 }
@@ -116,6 +117,7 @@ async function updateByUuid(cloud: SimCloud, req: SimRequest): Promise<SimRespon
   if (body.status !== undefined) {
     s.disabled = body.status === "disabled";
     s.disabledReason = s.disabled && typeof body.disabled_reason === "string" ? body.disabled_reason : null;
+    if (s.disabledReason) s.reasonHistory = [...(s.reasonHistory ?? []), s.disabledReason];
   }
   if (forcedDown !== undefined) s.forcedDown = forcedDown;
   cloud.touchService(s);

@@ -61,7 +61,7 @@ describe("detectMilestones", () => {
   });
 
   it("sees the node's return only after it was fenced, and the service in service only after NovaCompute started", () => {
-    const service = { id: 1, uuid: "s", host: "compute-1", binary: "nova-compute", status: "enabled" as const, state: "up" as const, forcedDown: false, disabledReason: null, lastHeartbeat: 0 };
+    const service = { id: 1, uuid: "s", host: "compute-1", binary: "nova-compute", status: "enabled" as const, state: "up" as const, forcedDown: false, disabledReason: null, reasonHistory: [], lastHeartbeat: 0 };
     const snap = snapshot({ status: online, services: [service] });
     expect(detect(snap).map((e) => e.milestone)).toEqual([]);
     expect(detect(snap, ["fenced-power", "fenced-nova"]).map((e) => e.milestone)).toEqual(["rejoined", "nova-compute-started", "in-service"]);
