@@ -63,8 +63,13 @@ const CHECKS: Record<Exclude<Milestone, "powered-off">, (input: DetectInput) => 
     const last = Math.max(...input.rows.map((row) => row.recoveredAt ?? input.snapshot.at));
     return { label: `all ${input.rows.length} instances recovered`, at: Math.min(last, input.snapshot.at) };
   },
-  "flag-no": (input) =>
-    input.reached.has("flagged") && input.snapshot.attrd.get(input.host) === "no" ? { label: "flag cleared in attrd (evacuate=no)", at: input.snapshot.at } : undefined,
+  // "no", or already gone once every instance is back: unfencing and the node's reconnect may remove it between two looks.
+  "flag-no": (input) => {
+    if (!input.reached.has("flagged")) return undefined;
+    const value = input.snapshot.attrd.get(input.host) ?? "";
+    if (value === "no") return { label: "flag cleared in attrd (evacuate=no)", at: input.snapshot.at };
+    return value === "" && input.reached.has("all-recovered") ? { label: "flag cleared in attrd (evacuate removed)", at: input.snapshot.at } : undefined;
+  },
   "powered-on": (input) => {
     const op = fenceDone(input, "on", false);
     return op && { label: `${input.host} powered on by unfencing (${op.device} on)`, at: op.at };

@@ -49,6 +49,11 @@ describe("detectMilestones", () => {
     expect(detect(snapshot({ attrd: new Map([["compute-1", "no"]]) }), ["flagged"]).map((e) => e.milestone)).toEqual(["flag-no"]);
   });
 
+  it("counts a flag already removed as cleared only once every instance is back", () => {
+    expect(detect(snapshot({ attrd: new Map() }), ["flagged"]).map((e) => e.milestone)).toEqual([]);
+    expect(detect(snapshot({ attrd: new Map() }), ["flagged", "all-recovered"]).map((e) => e.label)).toEqual(["flag cleared in attrd (evacuate removed)"]);
+  });
+
   it("dates the first evacuation by the earliest migration created after the power-off", () => {
     const migration = { id: 1, uuid: "m", instanceUuid: "u", sourceCompute: "compute-1", sourceNode: null, destCompute: null, destNode: null, destHost: null, status: "done", migrationType: "evacuation", projectId: "p", userId: "u", updatedAt: null };
     const events = detect(snapshot({ migrations: [{ ...migration, createdAt: KILL - 50_000 }, { ...migration, createdAt: KILL + 4000 }, { ...migration, createdAt: KILL + 3000 }] }));
