@@ -9,7 +9,7 @@ import type { OriginalState } from "./power-state-memory.js";
 import { countOutcomes, type HostReport } from "./recovery-report.js";
 import type { RecoveryOptions } from "./recovery-options.js";
 import { pickSubmissions, type Candidate } from "./schedule.js";
-import { NovaView, probeEvacuations, readEvacuableTags, type RecoveryTarget } from "./snapshot.js";
+import { NO_TAGS, NovaView, probeEvacuations, readEvacuableTags, type RecoveryTarget } from "./snapshot.js";
 
 /** What the engine works with. */
 export interface EngineDeps {
@@ -145,14 +145,11 @@ async function untilNextLook(deps: EngineDeps, timing: EvacuationClock, run: Eng
 }
 
 /**
- * Whether an evacuation counts against the limits pickSubmissions keeps: one in progress, unless plan-host reports
- * that a destination already claimed it (placing: false) and no ceiling on evacuations in flight applies. Read
- * structurally, so that it holds whether or not plans and options carry those fields.
+ * Whether the clock watches an evacuation as holding a slot: one in progress, unless plan-host reports that a
+ * destination already claimed it (placing: false) and no ceiling on evacuations in flight applies.
  */
 function holdsSlot(plan: InstancePlan, run: EngineRun): boolean {
-  const { placing } = plan as { placing?: boolean };
-  const { maxInFlight } = run as { maxInFlight?: number };
-  return plan.outcome === "in-progress" && (placing !== false || (maxInFlight ?? 0) > 0);
+  return plan.outcome === "in-progress" && (plan.placing !== false || run.maxInFlight > 0);
 }
 
 /** Recovers the instances of `hosts` until every host is done, the deadline nears or the signal aborts. */
@@ -166,7 +163,7 @@ export async function evacuateHosts(deps: EngineDeps, hosts: readonly (string | 
   // Read alongside the first look instead of before it.
   const tags = run.instanceFiltering
     ? readEvacuableTags(deps.openstack, run.evacuableTag, deps.log)
-    : Promise.resolve({ flavorIds: new Set<string>(), flavorNames: new Set<string>(), imageIds: new Set<string>() });
+    : Promise.resolve(NO_TAGS);
   const submittedByHost = new Map<string, number>();
   const seen = new Map<string, string>();
   let reports: HostReport[] = [];

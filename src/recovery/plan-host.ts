@@ -47,7 +47,6 @@ function stillPlacing(server: Server, last: Migration | undefined): boolean {
   return last === undefined || MIGRATION_PLACING.has(last.status);
 }
 
-
 /**
  * Plans one instance that is no longer on the failed host. An instance that was stopped before the failure and
  * runs now (Nova rebuilds an ERROR instance as active, e.g. after a failed first attempt) is not recovered yet:

@@ -61,8 +61,8 @@ export async function takeSnapshots(
   }));
 }
 
-/** Placeholder until the look fills in the tags it waited for. */
-const NO_TAGS: EvacuableTags = { flavorIds: new Set(), flavorNames: new Set(), imageIds: new Set() };
+/** Nothing tagged: the tags when instance filtering is off, and a placeholder until a look fills in the tags it waited for. */
+export const NO_TAGS: EvacuableTags = { flavorIds: new Set(), flavorNames: new Set(), imageIds: new Set() };
 
 /** A full look at least this often; the looks in between read only what changed. */
 const FULL_LOOK_MS = 30_000;
