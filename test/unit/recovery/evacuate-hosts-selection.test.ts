@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { OpenStackConnection } from "../../../src/openstack/connect.js";
 import { evacuateHosts } from "../../../src/recovery/evacuate-hosts.js";
 import { EVACUABLE, startSimulator } from "../../sim/index.js";
-import { doubleEvacuations, evacuatePosts, fenceInSim, quiet, SIM_LATENCY_MS, simRun, useSimulator, type Simulator } from "./sim-harness.js";
+import { doubleEvacuations, evacuatePosts, fenceInSim, quiet, SIM_LATENCY_MS, simRun, useSimulator, withEvacuationLatency, type Simulator } from "./sim-harness.js";
 
 describe.each(["2.11", "2.46", "2.93"])("instance selection at microversion %s", (maxMicroversion) => {
   let sim: Simulator;
@@ -74,8 +74,7 @@ describe("the engine on a larger cloud", () => {
 
   it("skips an instance deleted while it was being evacuated, without holding up the host", async () => {
     sim.cloud.seed({ hosts: 3, serversPerHost: 6 });
-    sim.cloud.config.evacuateLatencyMs = 300;
-    try {
+    await withEvacuationLatency(sim, 300, async () => {
       await fenceInSim(sim, openstack, "compute-1");
       const doomed = sim.cloud.server("vm-00002")?.uuid ?? "";
       let deleted = false;
@@ -91,8 +90,6 @@ describe("the engine on a larger cloud", () => {
       // Nova lists it as DELETED (skipped); the simulator forgets it and its migration stays unsaved (not listed).
       const line = report?.instances.find((item) => item.id === doomed);
       if (line) expect(line.outcome).toBe("skipped");
-    } finally {
-      sim.cloud.config.evacuateLatencyMs = SIM_LATENCY_MS;
-    }
+    });
   });
 });

@@ -5,7 +5,7 @@ import { evacuateHosts } from "../../../src/recovery/evacuate-hosts.js";
 import type { RequestFailures } from "../../../src/recovery/plan-host.js";
 import type { HostReport, InstanceReport } from "../../../src/recovery/recovery-report.js";
 import {
-  doubleEvacuations, evacuatePosts, failedEvacuations, fenceInSim, peakInFlight, quiet, SIM_LATENCY_MS, simRun, useSimulator, type Simulator,
+  doubleEvacuations, evacuatePosts, failedEvacuations, fenceInSim, peakInFlight, quiet, simRun, useSimulator, withEvacuationLatency, type Simulator,
 } from "./sim-harness.js";
 
 /** One instance's line of a report, by server name. */
@@ -58,21 +58,17 @@ describe("evacuateHosts against the simulator", () => {
 
   it("without waiting for completion returns once every request is accepted", async () => {
     await fenceInSim(sim, openstack, "compute-1");
-    sim.cloud.config.evacuateLatencyMs = 2_000;
-    try {
+    await withEvacuationLatency(sim, 2_000, async () => {
       const [report] = await evacuateHosts({ openstack, log: quiet }, ["compute-1"], simRun({ waitForCompletion: false, concurrency: 32, perHostConcurrency: 32 }));
       expect(report).toMatchObject({ done: true, pending: 0, submitted: 20 });
       expect(report?.inProgress).toBeGreaterThan(0);
       expect(evacuatePosts(sim).size).toBe(20);
-    } finally {
-      sim.cloud.config.evacuateLatencyMs = SIM_LATENCY_MS;
-    }
+    });
   });
 
   it("never has Nova placing more evacuations at once than the global and per-host limits, and uses them", async () => {
     sim.cloud.seed({ hosts: 5, serversPerHost: 12 });
-    sim.cloud.config.evacuateLatencyMs = 400;
-    try {
+    await withEvacuationLatency(sim, 400, async () => {
       for (const host of ["compute-1", "compute-2", "compute-3"]) await fenceInSim(sim, openstack, host);
       const reports = await evacuateHosts({ openstack, log: quiet }, ["compute-1", "compute-2", "compute-3"], simRun({ concurrency: 5, perHostConcurrency: 2 }));
       expect(reports.map((item) => [item.host, item.done, item.recovered])).toEqual([["compute-1", true, 12], ["compute-2", true, 12], ["compute-3", true, 12]]);
@@ -85,22 +81,17 @@ describe("evacuateHosts against the simulator", () => {
       expect(peaks.bySource).toEqual({ "compute-1": 2, "compute-2": 2, "compute-3": 2 });
       // A rebuild running on its destination holds no slot, so more run at once than are being placed.
       expect(peakInFlight(all)).toBeGreaterThan(5);
-    } finally {
-      sim.cloud.config.evacuateLatencyMs = SIM_LATENCY_MS;
-    }
+    });
   });
 
   it("keeps max_in_flight over placing and rebuilding evacuations together", async () => {
     sim.cloud.seed({ hosts: 5, serversPerHost: 12 });
-    sim.cloud.config.evacuateLatencyMs = 200;
-    try {
+    await withEvacuationLatency(sim, 200, async () => {
       for (const host of ["compute-1", "compute-2"]) await fenceInSim(sim, openstack, host);
       const reports = await evacuateHosts({ openstack, log: quiet }, ["compute-1", "compute-2"], simRun({ concurrency: 8, perHostConcurrency: 8, maxInFlight: 3 }));
       expect(reports.map((item) => item.recovered)).toEqual([12, 12]);
       expect(peakInFlight(sim.cloud.migrations({ migrationType: "evacuation" }))).toBe(3);
-    } finally {
-      sim.cloud.config.evacuateLatencyMs = SIM_LATENCY_MS;
-    }
+    });
   });
 
   it("retries an instance whose evacuation failed once, and recovers it", async () => {
@@ -203,9 +194,8 @@ describe("evacuateHosts against the simulator", () => {
   });
 
   it("resumed by a new run with no memory after some evacuations went out, never evacuates an instance twice", async () => {
-    sim.cloud.config.evacuateLatencyMs = 150;
-    sim.cloud.injectFailure({ kind: "migration-fail", server: "vm-00001", times: 1 });
-    try {
+    await withEvacuationLatency(sim, 150, async () => {
+      sim.cloud.injectFailure({ kind: "migration-fail", server: "vm-00001", times: 1 });
       await fenceInSim(sim, openstack, "compute-1");
       const first = new AbortController();
       const [interrupted] = await evacuateHosts(
@@ -223,9 +213,7 @@ describe("evacuateHosts against the simulator", () => {
       expect(failedEvacuations(sim, idOf(sim, "vm-00001"))).toBeGreaterThanOrEqual(1);
       for (const [id, count] of posts) expect(count).toBe(1 + failedEvacuations(sim, id));
       expect(doubleEvacuations(sim)).toEqual([]);
-    } finally {
-      sim.cloud.config.evacuateLatencyMs = SIM_LATENCY_MS;
-    }
+    });
   });
 
   it("recovers ten failed hosts at once", async () => {

@@ -35,6 +35,16 @@ export async function startFastSimulator(latencyMs = SIM_LATENCY_MS): Promise<Si
   return startSimulator({ seed: 4, evacuateLatencyMs: latencyMs, evacuateJitterMs: latencyMs / 2 });
 }
 
+/** Runs `work` with the simulator's evacuations taking `latencyMs`, then puts back the suite's SIM_LATENCY_MS. */
+export async function withEvacuationLatency<T>(sim: Simulator, latencyMs: number, work: () => Promise<T>): Promise<T> {
+  sim.cloud.config.evacuateLatencyMs = latencyMs;
+  try {
+    return await work();
+  } finally {
+    sim.cloud.config.evacuateLatencyMs = SIM_LATENCY_MS;
+  }
+}
+
 /** Connects the real client to the simulator. */
 export function connect(sim: Simulator, tokenCachePath?: string): Promise<OpenStackConnection> {
   return connectOpenStack(simCloudConfig(sim), { logger: quiet, ...(tokenCachePath ? { tokenCachePath } : {}) });
