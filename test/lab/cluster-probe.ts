@@ -1,7 +1,7 @@
 // Looking at the running lab: crm_mon, attrd, the fencer's log, stonith history, and "is everything running".
 import { closeSync, openSync, readSync, statSync } from "node:fs";
 import {
-  type ClusterStatus, type DeviceOperation, type FenceHistoryEntry, parseAttrdLines, parseCrmMon, parseFenceHistory,
+  type AttrdWrite, type ClusterStatus, type DeviceOperation, type FenceHistoryEntry, parseAttrdLines, parseAttrdWrites, parseCrmMon, parseFenceHistory,
   parseFencerLog, parseLogTime, remoteOnline, startedOn,
 } from "./cluster-status.js";
 import { type CommandResult, run, runOk } from "./lab-process.js";
@@ -36,6 +36,24 @@ export function readSince(path: string, offset: number): string {
   return buffer.toString("utf8");
 }
 
+/** Reads a growing log file from where it was when followed, whole lines at a time. */
+export class LogFollower {
+  private offset: number;
+
+  constructor(readonly path: string) {
+    this.offset = fileOffset(path);
+  }
+
+  /** The complete lines appended since the last call (a line still being written waits for the next). */
+  next(): string {
+    const text = readSince(this.path, this.offset);
+    const end = text.lastIndexOf("\n") + 1;
+    const complete = text.slice(0, end);
+    this.offset += Buffer.byteLength(complete);
+    return complete;
+  }
+}
+
 /** Read-only views of the cluster and the simulator, plus the command-line tools, as a test or the demo needs them. */
 export class ClusterProbe {
   constructor(
@@ -65,6 +83,11 @@ export class ClusterProbe {
   /** Device-level fencing operations logged since `offset` of pacemaker.log (see fileOffset). */
   fenceOperations(offset: number): DeviceOperation[] {
     return parseFencerLog(readSince(PACEMAKER_LOG, offset));
+  }
+
+  /** Every value attrd set for `name` on `node` since `offset` of pacemaker.log, in order (see parseAttrdWrites). */
+  attrdWrites(offset: number, name: string, node: string): AttrdWrite[] {
+    return parseAttrdWrites(readSince(PACEMAKER_LOG, offset), name, node);
   }
 
   /** Times (ms since epoch) of the pacemaker.log lines since `offset` that match `pattern`. */

@@ -195,3 +195,30 @@ export function parseFenceHistory(text: string): FenceHistoryEntry[] {
   }
   return entries;
 }
+
+/** One value attrd set, from its log: what the attribute held before and what it holds after. */
+export interface AttrdWrite {
+  /** When attrd logged it (ms since epoch). */
+  readonly at: number | undefined;
+  /** The value before; undefined when the attribute was unset (a new write, or the first after a purge). */
+  readonly from: string | undefined;
+  /** The value after; "" when the write removed it. */
+  readonly to: string;
+}
+
+/**
+ * Every value attrd set for `name` on `node`, in log order, from pacemaker.log lines such as
+ * "Setting evacuate[compute-1]: yes -> vm@1795259512 | from vm with no write delay". Unlike polling attrd_updater,
+ * this misses no value, however short-lived (a write that a reconnect's purge removes 30 ms later).
+ */
+export function parseAttrdWrites(text: string, name: string, node: string, now = new Date()): AttrdWrite[] {
+  const prefix = `Setting ${name}[${node}]: `;
+  return text.split("\n").flatMap((line) => {
+    const start = line.indexOf(prefix);
+    if (start < 0) return [];
+    const m = /^(\S+) -> (\S*)/.exec(line.slice(start + prefix.length));
+    if (!m) return [];
+    const from = m[1] === "(unset)" ? undefined : m[1];
+    return [{ at: parseLogTime(line, now), from, to: m[2] === "(unset)" ? "" : (m[2] ?? "") }];
+  });
+}

@@ -1,7 +1,8 @@
 // Follows one failed compute host through its recovery, polling attrd and the simulator, and puts each change on a timeline.
 import type { ServiceView } from "../sim/cloud-state.js";
 import type { SimServer } from "../sim/cloud-model.js";
-import type { ClusterProbe } from "./cluster-probe.js";
+import { type ClusterProbe, LogFollower, PACEMAKER_LOG } from "./cluster-probe.js";
+import { parseAttrdWrites } from "./cluster-status.js";
 import type { Timeline } from "./lab-timeline.js";
 import type { SimControl } from "./sim-process.js";
 
@@ -36,7 +37,8 @@ export function isRecovered(server: SimServer | undefined, tracked: TrackedServe
 
 /**
  * Polls every `intervalMs` until stopped and marks on the timeline: each new attrd value ("<host> flag yes", "… flag
- * vm@…", "… flag no", "… flag gone"), each new Nova marker ("<host> marker fenced", …), forced_down changes, the
+ * in progress", "… flag no", "… flag gone"), from attrd_updater and from attrd's own log, so that a value that lived
+ * shorter than a poll is not missed, each new Nova marker ("<host> marker fenced", …), forced_down changes, the
  * first evacuation request Nova accepted, and the moment every tracked server is recovered.
  */
 export class HostWatch {
@@ -45,7 +47,7 @@ export class HostWatch {
   private seenFlag?: string;
   private seenMarker?: string;
   private seenForcedDown?: boolean;
-  /** Every attrd value seen, in order (consecutive duplicates dropped; "" for none). */
+  /** Every attrd value seen, polled or logged, in order (consecutive duplicates dropped; "" for none). */
   readonly flags: string[] = [];
   /** Every disabled_reason seen, in order (consecutive duplicates dropped; "" for none). */
   readonly reasons: string[] = [];
@@ -56,15 +58,20 @@ export class HostWatch {
   private constructor(
     readonly host: string,
     readonly tracked: readonly TrackedServer[],
-    private readonly probe: ClusterProbe,
+    private readonly probe: Pick<ClusterProbe, "attrd">,
     private readonly nova: SimControl,
     private readonly timeline: Timeline,
+    /** attrd's log from the start of the watch: every value it set, however short-lived. */
+    private readonly attrdLog: LogFollower,
   ) {}
 
   /** Starts watching `host`; the servers on it now are the ones it must see recovered. */
-  static async start(host: string, probe: ClusterProbe, nova: SimControl, timeline: Timeline, intervalMs = 200): Promise<HostWatch> {
+  static async start(
+    host: string, probe: Pick<ClusterProbe, "attrd">, nova: SimControl, timeline: Timeline, intervalMs = 200, attrdLogPath = PACEMAKER_LOG,
+  ): Promise<HostWatch> {
+    const attrdLog = new LogFollower(attrdLogPath);
     const tracked = (await nova.servers(host)).map((s) => ({ id: s.uuid, name: s.name, vmState: s.vmState }));
-    const watch = new HostWatch(host, tracked, probe, nova, timeline);
+    const watch = new HostWatch(host, tracked, probe, nova, timeline, attrdLog);
     await watch.poll();
     watch.timer = setInterval(() => {
       watch.polling ??= watch.poll().finally(() => (watch.polling = undefined));
@@ -94,27 +101,40 @@ export class HostWatch {
       .join(" ");
   }
 
+  /** Polls once now, after the poll in progress (for a caller that must not wait for the next interval). */
+  async pollNow(): Promise<void> {
+    await this.polling;
+    await this.poll();
+  }
+
   /** Stops polling (after the poll in progress). */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     await this.polling;
   }
 
+  /** Takes in an attrd value (undefined: none) seen at `at`, unless it is the one seen last. */
+  private noteFlag(flag: string | undefined, at: number): void {
+    if (flag === this.seenFlag) return;
+    this.timeline.mark(`${this.host} flag ${flag === undefined ? "gone" : /@/.test(flag) ? "in progress" : flag}`, at);
+    this.flags.push(flag ?? "");
+    this.seenFlag = flag;
+  }
+
   private async poll(): Promise<void> {
+    // The log is read before attrd is asked, so a logged value is never newer than the polled one that follows it.
+    const logged = parseAttrdWrites(this.attrdLog.next(), "evacuate", this.host);
     const [attrd, services, servers, migrations] = await Promise.all([
       this.probe.attrd().catch(() => undefined),
       this.nova.services(),
       this.nova.servers(),
       this.nova.migrations(this.host),
     ]).catch(() => [undefined, undefined, undefined, undefined] as const);
-    if (!services || !servers || !migrations) return;
     const at = Date.now();
-    const flag = attrd ? (attrd.get(this.host) || undefined) : this.last.flag;
-    if (attrd && flag !== this.seenFlag) {
-      this.timeline.mark(`${this.host} flag ${flag === undefined ? "gone" : /@/.test(flag) ? "in progress" : flag}`, at);
-      this.flags.push(flag ?? "");
-      this.seenFlag = flag;
-    }
+    for (const write of logged) this.noteFlag(write.to || undefined, write.at ?? at);
+    if (!services || !servers || !migrations) return;
+    if (attrd) this.noteFlag(attrd.get(this.host) || undefined, at);
+    const flag = attrd ? this.seenFlag : this.last.flag;
     const service = services.find((s) => s.host === this.host && s.binary === "nova-compute");
     const marker = markerOf(service);
     if (marker !== this.seenMarker) this.timeline.mark(`${this.host} marker ${marker ?? "none"}`, at);
