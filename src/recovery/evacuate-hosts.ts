@@ -2,8 +2,10 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../kit/logger.js";
 import type { OpenStack } from "../openstack/api.js";
+import type { Migration } from "../openstack/types.js";
 import { failureTime } from "./failure-time.js";
 import { EvacuationClock } from "./poll-timing.js";
+import { withProbedClaims } from "./probe-claims.js";
 import { planHost, type HostSnapshot, type InstancePlan, type RequestFailures } from "./plan-host.js";
 import type { OriginalState } from "./power-state-memory.js";
 import { countOutcomes, type HostReport } from "./recovery-report.js";
@@ -21,6 +23,16 @@ export interface EngineDeps {
   readonly originalStates?: Map<string, OriginalState>;
   /** Called after every look at Nova (live display, tests). */
   readonly onProgress?: (reports: readonly HostReport[]) => void;
+  /**
+   * Called once per host, as soon as it is done (the others may go on); the run returns only after each call
+   * settled. A rejection is logged, never thrown.
+   */
+  readonly onHostDone?: (report: HostReport) => Promise<void>;
+  /**
+   * Finds hosts that failed since the run began (not among `known`), at most once per poll interval alongside a
+   * look; they join the run at once. A rejection is logged, never thrown.
+   */
+  readonly discover?: (known: ReadonlySet<string>) => Promise<RecoveryTarget[]>;
   readonly now?: () => number;
 }
 
@@ -120,12 +132,20 @@ async function resolveTargets(openstack: OpenStack, hosts: readonly (string | Re
   return hosts.map((item) => (typeof item === "string" ? { host: item, since: failureTime(services.get(item), now), notBefore: now } : item));
 }
 
+/** What a probe read of one host. */
+interface ProbeResult {
+  readonly host: string;
+  readonly migrations: readonly Migration[];
+}
+
 /**
- * Waits for the next full look, probing in between when the clock asks for it (a probe that sees an evacuation
- * finish brings the look forward; one that fails is replaced by the look). false when the deadline comes first or
- * the run is aborted.
+ * Waits for the next full look, probing in between when the clock asks for it and handing each probe to `onProbe`
+ * (a probe that sees an evacuation change brings the look forward; one that fails is replaced by the look). false
+ * when the deadline comes first or the run is aborted.
  */
-async function untilNextLook(deps: EngineDeps, timing: EvacuationClock, run: EngineRun): Promise<boolean> {
+async function untilNextLook(
+  deps: EngineDeps, timing: EvacuationClock, run: EngineRun, onProbe: (results: readonly ProbeResult[]) => Promise<void>,
+): Promise<boolean> {
   const clock = deps.now ?? Date.now;
   for (;;) {
     const next = timing.nextCheck(clock(), run.pollIntervalMs);
@@ -135,12 +155,43 @@ async function untilNextLook(deps: EngineDeps, timing: EvacuationClock, run: Eng
     if (run.signal.aborted) return false;
     if (next.kind === "look") return true;
     const startedAt = clock();
-    const migrations = await probeEvacuations(deps.openstack, next.host, next.sinceMs).catch((error: unknown) => {
-      deps.log.debug({ host: next.host, err: error instanceof Error ? error.message : String(error) }, "probe failed; looking instead");
+    const probed = await Promise.all(next.targets.map(({ host, sinceMs }) => probeEvacuations(deps.openstack, host, sinceMs).catch((error: unknown) => {
+      deps.log.debug({ host, err: error instanceof Error ? error.message : String(error) }, "probe failed; looking instead");
       return undefined;
-    });
-    if (!migrations) return true;
-    timing.observeProbe(next.host, migrations, { startedAt, endedAt: clock() });
+    })));
+    if (probed.some((migrations) => migrations === undefined)) return true;
+    const endedAt = clock();
+    const results = next.targets.map(({ host }, index) => ({ host, migrations: probed[index] ?? [] }));
+    for (const { host, migrations } of results) timing.observeProbe(host, migrations, { startedAt, endedAt });
+    await onProbe(results);
+  }
+}
+
+/**
+ * Marks the picked instances in the plans until the next look: an accepted one in progress and placing, a refused
+ * one not ready (the next look plans its retry, with the backoff).
+ */
+function markSubmitted(plans: Map<string, readonly InstancePlan[]>, picked: readonly Candidate[], accepted: ReadonlySet<string>): void {
+  for (const { host, plan } of picked) {
+    const list = plans.get(host) ?? [];
+    const marked: InstancePlan = accepted.has(plan.id)
+      ? { ...plan, outcome: "in-progress", ready: false, placing: true, attempts: plan.attempts + 1 }
+      : { ...plan, ready: false };
+    plans.set(host, list.map((item) => (item.id === plan.id ? marked : item)));
+  }
+}
+
+/** Asks `deps.discover` for hosts that failed since the run began; none when it fails (logged). */
+async function discoverHosts(deps: EngineDeps, targets: readonly RecoveryTarget[]): Promise<RecoveryTarget[]> {
+  const known = new Set(targets.map((target) => target.host));
+  try {
+    const found = (await deps.discover?.(known)) ?? [];
+    const joined = found.filter((target) => !known.has(target.host));
+    for (const target of joined) deps.log.info({ host: target.host, since: target.since.toISOString() }, "host joins the recovery under way");
+    return joined;
+  } catch (error) {
+    deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, "could not look for newly failed hosts; the next pass will");
+    return [];
   }
 }
 
@@ -155,7 +206,8 @@ function holdsSlot(plan: InstancePlan, run: EngineRun): boolean {
 /** Recovers the instances of `hosts` until every host is done, the deadline nears or the signal aborts. */
 export async function evacuateHosts(deps: EngineDeps, hosts: readonly (string | RecoveryTarget)[], run: EngineRun): Promise<HostReport[]> {
   const clock = deps.now ?? Date.now;
-  const targets = await resolveTargets(deps.openstack, hosts, clock());
+  // A copy: hosts that fail meanwhile join it.
+  const targets = [...(await resolveTargets(deps.openstack, hosts, clock()))];
   const failures = deps.failures ?? new Map<string, RequestFailures>();
   const originalStates = deps.originalStates ?? new Map<string, OriginalState>();
   const engine = { ...deps, failures };
@@ -171,32 +223,59 @@ export async function evacuateHosts(deps: EngineDeps, hosts: readonly (string | 
   const finished = new Map<string, HostReport>();
   const timing = new EvacuationClock();
   const view = new NovaView(deps.openstack, tags);
+  const hostsDone: Promise<void>[] = [];
 
+  let discoveredAt = clock();
   while (remaining.length > 0) {
     const now = clock();
+    const discovery = deps.discover && now - discoveredAt >= run.pollIntervalMs ? discoverHosts(deps, targets) : undefined;
+    if (discovery) discoveredAt = now;
     const snapshots = await view.look(remaining, now, submittedByHost.size > 0);
     const looked = { startedAt: now, endedAt: clock() };
+    const joined = (await discovery) ?? [];
+    if (joined.length > 0) {
+      // A host that failed meanwhile: look again at once, with it (a full look, as for any new host).
+      targets.push(...joined);
+      remaining.push(...joined);
+      continue;
+    }
     deps.log.debug({ hosts: remaining.length, ms: looked.endedAt - looked.startedAt }, "looked at Nova");
     rememberOriginalStates(originalStates, snapshots, now);
     const vmStates = new Map([...originalStates].map(([id, state]) => [id, state.vmState]));
     const plans = new Map(snapshots.map((snapshot) => [snapshot.host, planHost(snapshot, failures, run, now, vmStates)]));
     await restorePowerStates(engine, plans);
     timing.observeLook(snapshots, new Set([...plans.values()].flat().filter((plan) => holdsSlot(plan, run)).map((plan) => plan.id)), looked);
-    const picked = pickSubmissions(plans, run);
-    const accepted = picked.length > 0 ? await submit(engine, picked, run, now, timing) : new Set<string>();
-    for (const { host } of picked) submittedByHost.set(host, (submittedByHost.get(host) ?? 0) + 1);
-    // Show the accepted ones as in progress until the next look confirms it.
-    for (const { host, plan } of picked) {
-      if (!accepted.has(plan.id)) continue;
-      const list = plans.get(host) ?? [];
-      plans.set(host, list.map((item) => (item.id === plan.id ? { ...item, outcome: "in-progress", ready: false, attempts: item.attempts + 1 } : item)));
-    }
+    const submitPicked = async (): Promise<void> => {
+      const picked = pickSubmissions(plans, run);
+      if (picked.length === 0) return;
+      const accepted = await submit(engine, picked, run, clock(), timing);
+      for (const { host } of picked) submittedByHost.set(host, (submittedByHost.get(host) ?? 0) + 1);
+      markSubmitted(plans, picked, accepted);
+    };
+    await submitPicked();
     reports = [...plans].map(([host, list]) => report(host, list, submittedByHost.get(host) ?? 0, run.waitForCompletion));
     for (const [host, list] of plans) logTransitions(deps.log, host, list, seen);
     deps.onProgress?.([...finished.values(), ...reports]);
-    for (const hostReport of reports) if (hostReport.done) finished.set(hostReport.host, hostReport);
+    for (const hostReport of reports) {
+      if (!hostReport.done || finished.has(hostReport.host)) continue;
+      finished.set(hostReport.host, hostReport);
+      if (deps.onHostDone) hostsDone.push(deps.onHostDone(hostReport).catch((error: unknown) =>
+        deps.log.warn({ host: hostReport.host, err: error instanceof Error ? error.message : String(error) }, "could not record the host as done; the next pass will")));
+    }
     remaining = remaining.filter((target) => !finished.has(target.host));
-    if (remaining.length === 0 || !(await untilNextLook(deps, timing, run))) break;
+    // Between looks, a probe that shows a destination claimed an evacuation frees its slot at once: the next ones go
+    // out from these plans, without waiting for the look (which then confirms all of it).
+    const onProbe = async (results: readonly ProbeResult[]): Promise<void> => {
+      let freed = false;
+      for (const { host, migrations } of results) {
+        const claimed = withProbedClaims(plans.get(host) ?? [], migrations);
+        if (claimed) plans.set(host, claimed);
+        freed ||= claimed !== undefined;
+      }
+      if (freed && !run.signal.aborted) await submitPicked();
+    };
+    if (remaining.length === 0 || !(await untilNextLook(deps, timing, run, onProbe))) break;
   }
+  await Promise.all(hostsDone);
   return targets.map((target) => finished.get(target.host) ?? reports.find((item) => item.host === target.host) ?? report(target.host, [], 0, run.waitForCompletion));
 }

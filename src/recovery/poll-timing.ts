@@ -1,12 +1,14 @@
-// When to check on Nova again: a look just after the evacuations holding a slot are expected to release it, light
-// probes while they run late or before anything is learned, and a look at least every poll interval.
+// When to check on Nova again: light probes of the hosts whose evacuations holding a slot are expected to release it,
+// then while they run late or before anything is learned; a look soon after a probe sees a release, and at least
+// every poll interval.
 //
-// Load on Nova, worst case (H failed hosts): a probe (one GET /os-migrations of one host, only records changed in
-// the last seconds) at most every PROBE_MS = 100 ms, i.e. 10 small requests/s, and a look (H + 1 requests; every 30 s
-// a full one, 2H + 1) at most every LOOK_GAP_MS = 150 ms: 10 + 6.7 (H + 1) requests/s, no more than the
-// 4 (2H + 1) of the former 250 ms floor between full looks. Probes run only while an evacuation is due: before any
-// duration is learned (spaced by 1/25 of the time waited so far, 100 ms to half the poll interval), and up to
-// DUE_WINDOW_MS after an expected release. Typical: one or two looks and a few probes per batch of releases.
+// Load on Nova, worst case (H failed hosts): a probe (one GET /os-migrations per host probed, only records changed in
+// the last seconds) at most every PROBE_MS = 100 ms, one host at a time except the probe of a batch just due, which
+// reads each of the batch's hosts (H at most; batches start at least BATCH_MS = 150 ms apart); and a look (H + 1
+// requests; every 30 s a full one, 2H + 1) at most every LOOK_GAP_MS = 150 ms: 10 + 6.7 (2H + 1) small requests/s,
+// each reading only recent changes. Probes run only while an evacuation is due: before any duration is learned
+// (spaced by 1/25 of the time waited so far, 100 ms to half the poll interval), and up to DUE_WINDOW_MS after an
+// expected release. Typical: one due probe and one look per batch of releases.
 import type { Migration } from "../openstack/types.js";
 import type { HostSnapshot } from "./plan-host.js";
 import { novaTimeMs } from "./nova-time.js";
@@ -41,10 +43,16 @@ export interface CheckWindow {
   readonly endedAt: number;
 }
 
-/** What to do next, and when (epoch ms). A probe reads the evacuations of one host changed since `sinceMs`. */
+/** One host a probe reads: its evacuation records changed since `sinceMs`. */
+export interface ProbeTarget {
+  readonly host: string;
+  readonly sinceMs: number;
+}
+
+/** What to do next, and when (epoch ms). A probe reads the recently changed evacuations of a few hosts. */
 export type NextCheck =
   | { readonly kind: "look"; readonly at: number }
-  | { readonly kind: "probe"; readonly at: number; readonly host: string; readonly sinceMs: number };
+  | { readonly kind: "probe"; readonly at: number; readonly targets: readonly ProbeTarget[] };
 
 /** An evacuation holding a slot: when Nova created it, as far as we know, when it last held it, its last status. */
 interface Watched {
@@ -158,10 +166,10 @@ export class EvacuationClock {
   }
 
   /**
-   * The next check: a look when a probe saw a status change that may free a slot, or when a batch is expected to
-   * have released its slots and nothing has been checked since; probes every PROBE_MS while that batch is overdue
-   * (for DUE_WINDOW_MS) or, before anything is learned, spaced by UNLEARNED_FRACTION of the time waited; a look at
-   * the latest `pollIntervalMs` after the previous one.
+   * The next check: a look when a probe saw a status change that may free a slot; a probe of every host of a batch
+   * expected to have released its slots when nothing has been checked since, then of its first host every PROBE_MS
+   * while the batch is overdue (for DUE_WINDOW_MS) or, before anything is learned, spaced by UNLEARNED_FRACTION of
+   * the time waited; a look at the latest `pollIntervalMs` after the previous one.
    */
   nextCheck(now: number, pollIntervalMs: number): NextCheck {
     const safety: NextCheck = { kind: "look", at: Math.max(now, this.lastLookAt + pollIntervalMs) };
@@ -174,7 +182,7 @@ export class EvacuationClock {
     if (typical === undefined) {
       const [host, oldest] = this.oldest();
       const pause = Math.min(pollIntervalMs / 2, Math.max(PROBE_MS, (now - oldest) * UNLEARNED_FRACTION));
-      next = this.probe(host, Math.max(earliestProbe, this.lastCheckAt + pause));
+      next = this.probe([host], Math.max(earliestProbe, this.lastCheckAt + pause));
     } else {
       const expected = [...this.watched.values()]
         .map((watched) => ({ host: watched.host, at: mid(watched.start) + typical }))
@@ -182,20 +190,23 @@ export class EvacuationClock {
         .sort((a, b) => a.at - b.at);
       const first = expected[0];
       if (!first) return safety;
-      const batchEnd = Math.max(...expected.filter((item) => item.at <= first.at + BATCH_MS).map((item) => item.at));
-      // Not checked since the batch was due: look then. Checked and still held: probe its first host.
+      const batch = expected.filter((item) => item.at <= first.at + BATCH_MS);
+      const batchEnd = Math.max(...batch.map((item) => item.at));
+      // Not checked since the batch was due: probe each of its hosts then. Checked and still held: its first host.
       next = this.lastCheckAt < batchEnd
-        ? { kind: "look", at: Math.max(batchEnd, now, this.lastLookAt + LOOK_GAP_MS) }
-        : this.probe(first.host, earliestProbe);
+        ? this.probe([...new Set(batch.map((item) => item.host))], Math.max(batchEnd, earliestProbe))
+        : this.probe([first.host], earliestProbe);
     }
     return next.at < safety.at ? next : safety;
   }
 
-  /** A probe of `host` at `at`, reading what changed since shortly before its oldest evacuation watched. */
-  private probe(host: string, at: number): NextCheck {
-    const starts = [...this.watched.values()].filter((watched) => watched.host === host).map((watched) => watched.start[0]);
-    const sinceMs = Math.floor((Math.min(...starts) - PROBE_SLACK_MS) / 1_000) * 1_000;
-    return { kind: "probe", at, host, sinceMs };
+  /** A probe of `hosts` at `at`, each read from shortly before its oldest evacuation watched. */
+  private probe(hosts: readonly string[], at: number): NextCheck {
+    const targets = hosts.map((host) => {
+      const starts = [...this.watched.values()].filter((watched) => watched.host === host).map((watched) => watched.start[0]);
+      return { host, sinceMs: Math.floor((Math.min(...starts) - PROBE_SLACK_MS) / 1_000) * 1_000 };
+    });
+    return { kind: "probe", at, targets };
   }
 
   /** The host of the evacuation watched the longest, and when it started. */

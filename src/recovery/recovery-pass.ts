@@ -101,51 +101,84 @@ async function markDone(deps: PassDeps, host: FailedHost, report: HostReport, no
     deps.log.warn({ host: attrdHost, err: String(error) }, "could not clear the attrd flag; Nova's marker says done"));
 }
 
-/** Runs one pass within `run.deadline`. */
+/** Logs where a host's recovery stands at the end of its part of a pass. */
+function logOutcome(log: Logger, report: HostReport): void {
+  log.info(
+    { host: report.host, found: report.instances.length, submitted: report.submitted, in_progress: report.inProgress, pending: report.pending, recovered: report.recovered, failed: report.failed, skipped: report.skipped },
+    report.done ? (report.failed > 0 ? "host recovery finished with failures" : "host recovered") : "host recovery continues",
+  );
+}
+
+/** Runs one pass within `run.deadline`; hosts fenced while it runs join it. */
 export async function recoveryPass(deps: PassDeps, run: EngineRun): Promise<PassResult> {
   const clock = deps.now ?? Date.now;
   const skipped: { host: string; reason: string }[] = [];
   let attrdUnavailable = false;
-  // attrd_updater is a process to start: it runs alongside the services listing.
-  const [flags, services] = await Promise.all([
-    deps.attrd.queryAll().catch((error: unknown) => {
-      attrdUnavailable = true;
-      deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, "attrd unreadable; using Nova's markers only");
-      return new Map<string, string>();
-    }),
-    deps.openstack.compute.listServices(),
-  ]);
-  const failed = findFailedHosts(flags, services, skipped);
-  const fenced = failed.filter((host) => {
-    if (isFencedInNova(host.service)) return true;
-    skipped.push({ host: host.service.host, reason: "flagged, but its nova-compute is up and not forced down: not touching a host that is not fenced" });
-    return false;
-  });
-  for (const item of skipped) deps.log.warn({ host: item.host }, item.reason);
-  if (fenced.length === 0) {
-    deps.log.debug({ services: services.length }, "no failed host");
-    return { reports: [], skipped, attrdUnavailable };
-  }
+  const fenced: FailedHost[] = [];
+  const attrdMarks = new Map<string, Promise<void>>();
 
-  const now = clock();
-  const targets: RecoveryTarget[] = [];
-  const attrdMarks: Promise<void>[] = [];
-  for (const host of fenced) {
-    const { target, attrd } = await markInProgress(deps, host, flags, now);
-    targets.push({ ...target, notBefore: target.notBefore + run.evacuateDelayMs });
-    attrdMarks.push(attrd);
-    deps.log.info({ host: host.service.host, since: target.since.toISOString() }, "recovering host");
-  }
-  const reports = await evacuateHosts(deps, targets, run);
-  // The "in progress" marks land before any "done" replaces them.
-  await Promise.all(attrdMarks);
-  for (const report of reports) {
+  /** Reads attrd and Nova, and marks in progress every fenced host not among `known`; returns their targets. */
+  const pickUp = async (known: ReadonlySet<string>, firstLook: boolean): Promise<RecoveryTarget[]> => {
+    // attrd_updater is a process to start: it runs alongside the services listing.
+    const [flags, services] = await Promise.all([
+      deps.attrd.queryAll().catch((error: unknown) => {
+        const message = error instanceof Error ? error.message : String(error);
+        if (firstLook) {
+          attrdUnavailable = true;
+          deps.log.warn({ err: message }, "attrd unreadable; using Nova's markers only");
+        } else {
+          deps.log.debug({ err: message }, "attrd unreadable while looking for newly failed hosts; using Nova's markers only");
+        }
+        return new Map<string, string>();
+      }),
+      deps.openstack.compute.listServices(),
+    ]);
+    const newlySkipped: { host: string; reason: string }[] = [];
+    const found = findFailedHosts(flags, services, newlySkipped).filter((host) => !known.has(host.service.host));
+    const ready = found.filter((host) => {
+      if (isFencedInNova(host.service)) return true;
+      newlySkipped.push({ host: host.service.host, reason: "flagged, but its nova-compute is up and not forced down: not touching a host that is not fenced" });
+      return false;
+    });
+    for (const item of newlySkipped) {
+      if (skipped.some((seen) => seen.host === item.host && seen.reason === item.reason)) continue;
+      skipped.push(item);
+      deps.log.warn({ host: item.host }, item.reason);
+    }
+    if (firstLook && ready.length === 0) deps.log.debug({ services: services.length }, "no failed host");
+    const now = clock();
+    const targets: RecoveryTarget[] = [];
+    for (const host of ready) {
+      const { target, attrd } = await markInProgress(deps, host, flags, now);
+      targets.push({ ...target, notBefore: target.notBefore + run.evacuateDelayMs });
+      fenced.push(host);
+      attrdMarks.set(host.service.host, attrd);
+      deps.log.info({ host: host.service.host, since: target.since.toISOString() }, "recovering host");
+    }
+    return targets;
+  };
+
+  const targets = await pickUp(new Set(), true);
+  if (targets.length === 0) return { reports: [], skipped, attrdUnavailable };
+  // A host is recorded done as soon as it is, while the others go on: its unfencing need not wait for them.
+  const recorded = new Map<string, Promise<void>>();
+  const recordDone = (report: HostReport): Promise<void> => {
     const host = fenced.find((item) => item.service.host === report.host);
-    if (report.done && host) await markDone(deps, host, report, clock());
-    deps.log.info(
-      { host: report.host, found: report.instances.length, submitted: report.submitted, in_progress: report.inProgress, pending: report.pending, recovered: report.recovered, failed: report.failed, skipped: report.skipped },
-      report.done ? (report.failed > 0 ? "host recovery finished with failures" : "host recovered") : "host recovery continues",
-    );
+    if (!host) return Promise.resolve();
+    const record = recorded.get(report.host) ?? (async () => {
+      // The "in progress" mark lands before "done" replaces it.
+      await attrdMarks.get(report.host);
+      await markDone(deps, host, report, clock());
+      logOutcome(deps.log, report);
+    })();
+    recorded.set(report.host, record);
+    return record;
+  };
+  const reports = await evacuateHosts({ ...deps, onHostDone: recordDone, discover: (known) => pickUp(known, false) }, targets, run);
+  await Promise.all(attrdMarks.values());
+  for (const report of reports) {
+    if (report.done) await recordDone(report);
+    else logOutcome(deps.log, report);
   }
   return { reports, skipped, attrdUnavailable };
 }

@@ -64,7 +64,7 @@ describe("EvacuationClock", () => {
     clock.submitted("a", "c2", T0 + 50, T0 + 60);
     clock.submitted("b", "c1", T0, T0 + 30);
     // Records changed since 5 s before the oldest start, in whole seconds.
-    expect(clock.nextCheck(T0 + 70, POLL)).toEqual({ kind: "probe", at: T0 + 100, host: "c1", sinceMs: T0 - 5000 });
+    expect(clock.nextCheck(T0 + 70, POLL)).toEqual({ kind: "probe", at: T0 + 100, targets: [{ host: "c1", sinceMs: T0 - 5000 }] });
     clock.observeProbe("c1", [], { startedAt: T0 + 1500, endedAt: T0 + 1505 });
     expect(clock.nextCheck(T0 + 1505, POLL)).toMatchObject({ kind: "probe", at: T0 + 1600 });
     clock.observeProbe("c1", [], { startedAt: T0 + 5000, endedAt: T0 + 5005 });
@@ -111,18 +111,21 @@ describe("EvacuationClock", () => {
     clock.submitted("b", "c1", T0 + 10_000, T0 + 10_020);
     const claimed = migration("n", "b", "pre-migrating", precise(T0 + 10_010), precise(T0 + 10_625));
     expect(clock.observeProbe("c1", [claimed], { startedAt: T0 + 10_700, endedAt: T0 + 10_705 })).toBe(false);
-    expect(clock.nextCheck(T0 + 10_705, 60_000)).toMatchObject({ kind: "look", at: T0 + 10_010 + (clock.typicalMs() ?? 0) });
+    expect(clock.nextCheck(T0 + 10_705, 60_000)).toMatchObject({ kind: "probe", at: T0 + 10_010 + (clock.typicalMs() ?? 0) });
     const failed = migration("n", "b", "error", precise(T0 + 10_010), precise(T0 + 11_000));
     expect(clock.observeProbe("c1", [failed], { startedAt: T0 + 11_100, endedAt: T0 + 11_105 })).toBe(true);
   });
 
-  it("looks once the batch of evacuations expected to finish together should be done", () => {
+  it("probes each host of the batch of evacuations expected to finish together once it should be done", () => {
     const clock = learned(2500);
     const typical = clock.typicalMs() ?? 0;
     clock.submitted("a", "c1", T0 + 10_000, T0 + 10_020);
     clock.submitted("b", "c2", T0 + 10_100, T0 + 10_120);
-    clock.submitted("late", "c1", T0 + 10_400, T0 + 10_420);
-    expect(clock.nextCheck(T0 + 10_500, 60_000)).toEqual({ kind: "look", at: T0 + 10_110 + typical });
+    clock.submitted("late", "c3", T0 + 10_400, T0 + 10_420);
+    const sinceMs = T0 + 5000;
+    expect(clock.nextCheck(T0 + 10_500, 60_000)).toEqual({
+      kind: "probe", at: T0 + 10_110 + typical, targets: [{ host: "c1", sinceMs }, { host: "c2", sinceMs }],
+    });
   });
 
   it("probes every 100 ms once the expected finish has passed and a check still saw the batch running", () => {
@@ -130,7 +133,7 @@ describe("EvacuationClock", () => {
     clock.submitted("a", "c2", T0 + 10_000, T0 + 10_020);
     const due = T0 + 10_010 + (clock.typicalMs() ?? 0);
     clock.observeLook([], new Set(["a"]), { startedAt: due + 5, endedAt: due + 40 });
-    expect(clock.nextCheck(due + 50, 60_000)).toMatchObject({ kind: "probe", at: due + 105, host: "c2" });
+    expect(clock.nextCheck(due + 50, 60_000)).toMatchObject({ kind: "probe", at: due + 105, targets: [{ host: "c2" }] });
     expect(clock.observeProbe("c2", [migration("m", "a", "pre-migrating", precise(T0 + 10_010), precise(T0 + 11_000))], { startedAt: due + 105, endedAt: due + 110 })).toBe(false);
     expect(clock.nextCheck(due + 110, 60_000)).toMatchObject({ kind: "probe", at: due + 205 });
   });
@@ -164,7 +167,7 @@ describe("EvacuationClock", () => {
     const typical = clock.typicalMs() ?? 0;
     const resumed = migration("r", "resumed", "pre-migrating", precise(T0 + 5123), precise(T0 + 5200));
     clock.observeLook([snapshot([resumed], "c3")], new Set(["resumed"]), { startedAt: T0 + 6000, endedAt: T0 + 6010 });
-    expect(clock.nextCheck(T0 + 6010, 60_000)).toEqual({ kind: "look", at: T0 + 5123.5 + typical });
+    expect(clock.nextCheck(T0 + 6010, 60_000)).toEqual({ kind: "probe", at: T0 + 5123.5 + typical, targets: [{ host: "c3", sinceMs: T0 }] });
   });
 
   it("never looks later than the poll interval after the previous look", () => {

@@ -91,6 +91,64 @@ describe("recoveryPass against the simulator", () => {
     expect(doubleEvacuations(sim)).toEqual([]);
   });
 
+  it("records a host done as soon as it is, while another host of the same pass is still being recovered", async () => {
+    await fenceInSim(sim, openstack, "compute-1");
+    await fenceInSim(sim, openstack, "compute-2");
+    sim.cloud.injectFailure({ kind: "slow-rebuild", host: "compute-2", delayMs: 1_500 });
+    const attrd = new MemoryAttrd({ "compute-1": "yes", "compute-2": "yes" });
+    let seenWhileSlowRan: { flag?: string; marker: string; slowHostLeft: number } | undefined;
+    const result = await recoveryPass(deps(attrd, {
+      onProgress: () => {
+        if (seenWhileSlowRan || attrd.values.get("compute-1") !== "no") return;
+        const marker = markerOf("compute-1");
+        seenWhileSlowRan = { flag: attrd.values.get("compute-1"), marker: marker.kind === "ours" ? marker.phase : marker.kind, slowHostLeft: sim.cloud.serversOnHost("compute-2").length };
+      },
+    }), simRun());
+
+    expect(result.reports.map((report) => [report.host, report.done, report.recovered])).toEqual([["compute-1", true, 6], ["compute-2", true, 6]]);
+    // compute-1 was "no" and evacuated in Nova while compute-2's instances were still on it, rebuilding.
+    expect(seenWhileSlowRan).toEqual({ flag: "no", marker: "evacuated", slowHostLeft: 6 });
+    expect(attrd.values.get("compute-2")).toBe("no");
+    expect(markerOf("compute-2")).toMatchObject({ kind: "ours", phase: "evacuated" });
+    // Each host's in-progress value came before its "no", and each was written once.
+    for (const host of ["compute-1", "compute-2"]) {
+      expect(attrd.writes.filter(([written]) => written === host).map(([, value]) => (value === "no" ? "no" : "in progress"))).toEqual(["in progress", "no"]);
+    }
+  });
+
+  it("takes in a host fenced while the pass runs, recovers it in the same pass, and never evacuates twice", async () => {
+    await fenceInSim(sim, openstack, "compute-1");
+    sim.cloud.injectFailure({ kind: "slow-rebuild", host: "compute-1", delayMs: 1_000 });
+    const attrd = new MemoryAttrd({ "compute-1": "yes" });
+    let fencing: Promise<void> | undefined;
+    const result = await recoveryPass(deps(attrd, {
+      onProgress: () => {
+        // compute-2 fails after the pass picked up compute-1: fence_compute flags it and forces it down.
+        fencing ??= fenceInSim(sim, openstack, "compute-2").then(() => void attrd.values.set("compute-2", "yes"));
+      },
+    }), simRun({ pollIntervalMs: 100 }));
+    await fencing;
+
+    expect(result.reports.map((report) => [report.host, report.done, report.recovered])).toEqual([["compute-1", true, 6], ["compute-2", true, 6]]);
+    expect(sim.cloud.serversOnHost("compute-2")).toEqual([]);
+    expect(attrd.values.get("compute-2")).toBe("no");
+    expect(attrd.writes.filter(([host]) => host === "compute-2").map(([, value]) => value)).toEqual([expect.stringMatching(new RegExp(`^${NODE}@\\d+$`)), "no"]);
+    expect(markerOf("compute-2")).toMatchObject({ kind: "ours", phase: "evacuated" });
+    expect(doubleEvacuations(sim)).toEqual([]);
+  });
+
+  it("does not take in, while it runs, a flagged host that is not fenced, and warns about it once", async () => {
+    await fenceInSim(sim, openstack, "compute-1");
+    sim.cloud.injectFailure({ kind: "slow-rebuild", host: "compute-1", delayMs: 1_000 });
+    const attrd = new MemoryAttrd({ "compute-1": "yes" });
+    const result = await recoveryPass(deps(attrd, { onProgress: () => void attrd.values.set("compute-2", "yes") }), simRun({ pollIntervalMs: 100 }));
+
+    expect(result.reports.map((report) => report.host)).toEqual(["compute-1"]);
+    expect(result.skipped).toEqual([{ host: "compute-2", reason: expect.stringMatching(/not fenced/) }]);
+    expect(sim.cloud.migrations({ sourceCompute: "compute-2" })).toEqual([]);
+    expect(attrd.values.get("compute-2")).toBe("yes");
+  });
+
   it("waits evacuate_delay from the first pick-up before evacuating, across passes", async () => {
     await fenceInSim(sim, openstack, "compute-1");
     const attrd = new MemoryAttrd({ "compute-1": "yes" });
