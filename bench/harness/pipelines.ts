@@ -41,6 +41,8 @@ export interface PipelineResult {
   recoveryMs: number;
   /** The fence phase (every fence_compute off). */
   fenceMs: number;
+  /** From the start to our agent's first "evacuation requested" (undefined for the peer, which logs none). */
+  firstRequestMs?: number;
   /** From the start until the last pass returned. */
   endMs: number;
   passes: number;
@@ -142,6 +144,7 @@ export async function runPipeline(context: BenchContext, run: PipelineRun): Prom
     const recovered = tracker.recovered();
     if (recovered < tracker.total) anomalies.push(`${tracker.total - recovered} of ${tracker.total} instances not recovered`);
     const cpu = process.cpuUsage(cpuStart);
+    const requestTimes = steps.flatMap((step) => step.submissions ?? []);
     return {
       side: run.side,
       hosts: run.hosts.length,
@@ -150,6 +153,7 @@ export async function runPipeline(context: BenchContext, run: PipelineRun): Prom
       leftOnFailedHosts: tracker.leftOnFailedHosts(),
       recoveryMs: recoveredAt === undefined ? Number.NaN : recoveredAt - t0,
       fenceMs,
+      ...(requestTimes.length > 0 ? { firstRequestMs: Math.min(...requestTimes) - t0 } : {}),
       endMs,
       passes,
       steps,
