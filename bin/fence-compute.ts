@@ -2,4 +2,4 @@
 import { fenceCompute } from "../src/agents/fence-compute.js";
 import { mainFenceAgent } from "../src/kit/main.js";
 
-await mainFenceAgent(fenceCompute);
+void mainFenceAgent(fenceCompute);

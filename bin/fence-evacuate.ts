@@ -2,4 +2,4 @@
 import { fenceEvacuate } from "../src/agents/fence-evacuate.js";
 import { mainFenceAgent } from "../src/kit/main.js";
 
-await mainFenceAgent(fenceEvacuate);
+void mainFenceAgent(fenceEvacuate);

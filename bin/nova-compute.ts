@@ -2,4 +2,4 @@
 import { novaCompute } from "../src/agents/nova-compute.js";
 import { mainResourceAgent } from "../src/kit/main.js";
 
-await mainResourceAgent(novaCompute);
+void mainResourceAgent(novaCompute);

@@ -2,4 +2,4 @@
 import { novaEvacuate } from "../src/agents/nova-evacuate.js";
 import { mainResourceAgent } from "../src/kit/main.js";
 
-await mainResourceAgent(novaEvacuate);
+void mainResourceAgent(novaEvacuate);
