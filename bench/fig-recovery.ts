@@ -83,10 +83,12 @@ export async function runScenario(context: BenchContext, s: RecoveryScenario): P
 /** Why our recovery stays above the bound, in words: what the bound leaves out. */
 const WHY_ABOVE_BOUND =
   "The bound lets a wave start the instant the previous one is claimed and counts requests and looks as free. " +
-  "Ours sees a claim only with its next check (a probe of os-migrations every 100 ms while a batch is due), then sends the evacuate requests " +
-  "(67 ms each here, in parallel) from a look at Nova (93 ms for the servers listing here): about 0.15 s per wave, 24 % of a 0.63 s claim. " +
-  "The fence phase (one fence_compute off per host, one after another) is in our time and not in the bound. " +
-  "Limits on whole evacuations in flight (until ACTIVE) would put waves a whole latency apart, where the same overhead weighs 6 %, " +
+  "Ours pays three things it leaves out. (1) The fence phase (one fence_compute off per host, one after another). " +
+  "(2) The start of the pass, before its first request: the monitor process, the services listing and attrd, Nova's marker, and a first full look at the failed hosts " +
+  "(the time after the fence phase given above). (3) Per wave, the probe that sees the claims (every 100 ms while a batch is due; it reads each host of the batch) " +
+  "and the evacuate requests (67 ms each here, in parallel), which go out from that probe without waiting for a look; with many hosts, a wave of up to 64 requests " +
+  "and the looks that follow it also share the machine's 2 cores with the simulator and the bench. " +
+  "Limits on whole evacuations in flight (until ACTIVE) would put waves a whole latency apart, where the same overhead weighs less, " +
   "but would pace a large failure by whole rebuild times; we chose to limit only what Nova is still placing (docs/design.md)";
 
 /** The placement waves our default limits impose on a scenario. */
