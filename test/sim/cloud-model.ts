@@ -26,6 +26,11 @@ export interface SimConfig {
   responseDelayMs: Record<string, number>;
   /** Delay before answering a route ("GET /compute/v2.1/servers/detail"); takes precedence over responseDelayMs. */
   routeDelayMs: Record<string, number>;
+  /**
+   * Hosts the scheduler never picks as a destination (host → true), as when no flavor maps to their aggregate; they
+   * keep running their own servers. Lets a test fail two hosts without rebuilds of the first landing on the second.
+   */
+  unschedulable: Record<string, boolean>;
 }
 
 /** A Keystone user (always holding the admin, member and reader roles on its project). */

@@ -243,3 +243,20 @@ describe("evacuations that cannot complete", () => {
     expect(fx.sim.cloud.migrations()[0]?.status).toBe("completed");
   });
 });
+
+describe("unschedulable hosts (config unschedulable)", () => {
+  it("are never picked as a destination, set through the control API, and still run their own servers", async () => {
+    await fence("compute-1");
+    const servers = fx.sim.cloud.serversOnHost("compute-1");
+    const excluded = { "compute-2": true, "compute-3": true };
+    expect((await fx.client.control("/config", "PUT", { unschedulable: excluded })).body.unschedulable).toEqual(excluded);
+    try {
+      for (const server of servers) expect((await fx.client.evacuate(server.uuid)).status).toBe(200);
+      await fx.sim.cloud.waitIdle();
+    } finally {
+      await fx.client.control("/config", "PUT", { unschedulable: {} });
+    }
+    expect(servers.map((server) => fx.sim.cloud.server(server.uuid)?.host)).toEqual(servers.map(() => "compute-4"));
+    expect(fx.sim.cloud.serversOnHost("compute-2")).toHaveLength(3);
+  });
+});

@@ -155,7 +155,7 @@ export class EvacuationEngine {
     if (job.forced && job.requestedHost !== undefined) return this.hasRoom(job.requestedHost) ? job.requestedHost : undefined;
     const candidates: string[] = [];
     for (const svc of cloud.serviceRecords()) {
-      if (svc.binary !== "nova-compute" || svc.disabled || svc.host === job.source) continue;
+      if (svc.binary !== "nova-compute" || svc.disabled || svc.host === job.source || cloud.config.unschedulable[svc.host]) continue;
       if (job.requestedHost !== undefined && svc.host !== job.requestedHost) continue;
       if (!cloud.serviceIsUp(svc) || !this.hasRoom(svc.host)) continue;
       candidates.push(svc.host);

@@ -83,6 +83,7 @@ function configFrom(opts: SimOptions): SimConfig {
     glanceMaxLimit: 1000,
     responseDelayMs: {},
     routeDelayMs: {},
+    unschedulable: {},
   };
   requireMicroversion(config.maxMicroversion);
   return config;
