@@ -3,6 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import type { Logger } from "../kit/logger.js";
 import type { OpenStack } from "../openstack/api.js";
 import type { Migration } from "../openstack/types.js";
+import { markSubmitted, restorePowerStates, submitEvacuations } from "./engine-requests.js";
 import { failureTime } from "./failure-time.js";
 import { EvacuationClock } from "./poll-timing.js";
 import { withProbedClaims } from "./probe-claims.js";
@@ -10,7 +11,7 @@ import { planHost, type HostSnapshot, type InstancePlan, type RequestFailures } 
 import type { OriginalState } from "./power-state-memory.js";
 import { countOutcomes, type HostReport } from "./recovery-report.js";
 import type { RecoveryOptions } from "./recovery-options.js";
-import { pickSubmissions, type Candidate } from "./schedule.js";
+import { pickSubmissions } from "./schedule.js";
 import { NO_TAGS, NovaView, probeEvacuations, readEvacuableTags, type RecoveryTarget } from "./snapshot.js";
 
 /** What the engine works with. */
@@ -55,53 +56,6 @@ function report(host: string, plans: readonly InstancePlan[], submitted: number,
     inProgress: counts["in-progress"], pending: counts.pending,
     instances: plans.map(({ ready: _r, priority: _p, created: _c, restoreStopped: _s, ...instance }) => instance),
   };
-}
-
-/**
- * Sends the picked evacuations in parallel; returns the ids Nova accepted, telling `timing` when each request went out
- * and was answered. A request failure is remembered, never thrown.
- */
-async function submit(deps: EngineDeps, picked: readonly Candidate[], options: RecoveryOptions, now: number, timing: EvacuationClock): Promise<Set<string>> {
-  const failures = deps.failures;
-  const clock = deps.now ?? Date.now;
-  const accepted = new Set<string>();
-  await Promise.all(
-    picked.map(async ({ host, plan }) => {
-      try {
-        const sentAt = clock();
-        await deps.openstack.compute.evacuate(plan.id, { onSharedStorage: options.onSharedStorage });
-        timing.submitted(plan.id, host, sentAt, clock());
-        accepted.add(plan.id);
-        deps.log.info({ host, instance: plan.id, server: plan.name, attempt: plan.attempts + 1 }, "evacuation requested");
-      } catch (error) {
-        const status = (error as { status?: number }).status;
-        const message = error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error);
-        // A 409 still counts as an attempt: Nova answers 409 for good to some instances (vTPM, vDPA), which
-        // would otherwise be resubmitted at every poll forever. If Nova is in fact already rebuilding it, the
-        // next look sees its task and watches it, whatever the attempt count.
-        const previous = failures?.get(plan.id);
-        failures?.set(plan.id, { count: (previous?.count ?? 0) + 1, lastAt: now, lastError: message });
-        if (status === 409) deps.log.info({ host, instance: plan.id, err: message }, "Nova refused the evacuation (409); it may already be working on this instance");
-        else deps.log.warn({ host, instance: plan.id, err: message }, "evacuation request failed");
-      }
-    }),
-  );
-  return accepted;
-}
-
-/** Stops the instances that run again elsewhere but were shut off before the failure; failures are retried at the next look. */
-async function restorePowerStates(deps: EngineDeps, plans: ReadonlyMap<string, readonly InstancePlan[]>): Promise<void> {
-  const toStop = [...plans].flatMap(([host, list]) => list.filter((plan) => plan.restoreStopped).map((plan) => ({ host, plan })));
-  await Promise.all(
-    toStop.map(async ({ host, plan }) => {
-      try {
-        await deps.openstack.compute.stopServer(plan.id);
-        deps.log.info({ host, instance: plan.id, server: plan.name }, "stopping the instance: it was SHUTOFF before its host failed");
-      } catch (error) {
-        deps.log.warn({ host, instance: plan.id, err: error instanceof Error ? error.message : String(error) }, "could not stop the instance yet");
-      }
-    }),
-  );
 }
 
 /** Records the vm_state of instances seen on their failed host before any evacuation touched them. */
@@ -164,20 +118,6 @@ async function untilNextLook(
     const results = next.targets.map(({ host }, index) => ({ host, migrations: probed[index] ?? [] }));
     for (const { host, migrations } of results) timing.observeProbe(host, migrations, { startedAt, endedAt });
     await onProbe(results);
-  }
-}
-
-/**
- * Marks the picked instances in the plans until the next look: an accepted one in progress and placing, a refused
- * one not ready (the next look plans its retry, with the backoff).
- */
-function markSubmitted(plans: Map<string, readonly InstancePlan[]>, picked: readonly Candidate[], accepted: ReadonlySet<string>): void {
-  for (const { host, plan } of picked) {
-    const list = plans.get(host) ?? [];
-    const marked: InstancePlan = accepted.has(plan.id)
-      ? { ...plan, outcome: "in-progress", ready: false, placing: true, attempts: plan.attempts + 1 }
-      : { ...plan, ready: false };
-    plans.set(host, list.map((item) => (item.id === plan.id ? marked : item)));
   }
 }
 
@@ -248,7 +188,7 @@ export async function evacuateHosts(deps: EngineDeps, hosts: readonly (string | 
     const submitPicked = async (): Promise<void> => {
       const picked = pickSubmissions(plans, run);
       if (picked.length === 0) return;
-      const accepted = await submit(engine, picked, run, clock(), timing);
+      const accepted = await submitEvacuations(engine, picked, run, clock(), timing);
       for (const { host } of picked) submittedByHost.set(host, (submittedByHost.get(host) ?? 0) + 1);
       markSubmitted(plans, picked, accepted);
     };
