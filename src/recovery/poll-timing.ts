@@ -10,6 +10,8 @@
 // (spaced by 1/25 of the time waited so far, 100 ms to half the poll interval), and up to DUE_WINDOW_MS after an
 // expected release. Typical: one due probe and one look per batch of releases.
 import type { Migration } from "../openstack/types.js";
+import { MIGRATION_FAILED } from "./instance-state.js";
+import { latestByInstance } from "./latest-migration.js";
 import type { HostSnapshot } from "./plan-host.js";
 import { novaTimeMs } from "./nova-time.js";
 
@@ -28,9 +30,7 @@ const KEPT_SAMPLES = 64;
 /** Probes ask for records changed since this long before the oldest evacuation watched (clock skew, whole seconds). */
 const PROBE_SLACK_MS = 5_000;
 /** Migration statuses of an evacuation that is over: its slot is free whatever the engine counts. */
-const OVER = new Set(["done", "completed", "failed", "error", "cancelled"]);
-/** Statuses of an attempt that failed: it frees its slot, but its duration says nothing about the next ones. */
-const FAILED = new Set(["failed", "error", "cancelled"]);
+const OVER: ReadonlySet<string> = new Set(["done", "completed", ...MIGRATION_FAILED]);
 /** The status of an evacuation whose record no listing has shown yet (Nova lists only records updated since). */
 const UNSEEN = "";
 
@@ -79,16 +79,6 @@ function intersect(own: Span, nova: Span | undefined): Span {
 }
 
 const mid = (span: Span): number => (span[0] + span[1]) / 2;
-
-/** The latest migration record of each instance. */
-function latestByInstance(migrations: readonly Migration[]): Map<string, Migration> {
-  const latest = new Map<string, Migration>();
-  for (const migration of migrations) {
-    const seen = latest.get(migration.instanceUuid);
-    if (!seen || novaTimeMs(migration.createdAt) >= novaTimeMs(seen.createdAt)) latest.set(migration.instanceUuid, migration);
-  }
-  return latest;
-}
 
 /**
  * Learns how long an evacuation holds its slot (what frees it is the engine's call: the looks say which still hold
@@ -221,7 +211,8 @@ export class EvacuationClock {
     this.watched.delete(id);
     const status = migration?.status ?? watched.status;
     this.releasing.add(status);
-    if (FAILED.has(status)) return;
+    // A failed attempt frees its slot, but its duration says nothing about the next ones.
+    if (MIGRATION_FAILED.has(status)) return;
     const release = intersect([watched.lastHeld, window.endedAt], novaSpan(migration?.updatedAt));
     const start = intersect(watched.start, novaSpan(migration?.createdAt));
     const duration = mid(release) - mid(start);

@@ -2,7 +2,7 @@
 // has claimed since (or that ended), so their slots are free before the next look confirms it.
 import type { Migration } from "../openstack/types.js";
 import { MIGRATION_PLACING } from "./instance-state.js";
-import { novaTimeMs } from "./nova-time.js";
+import { latestByInstance } from "./latest-migration.js";
 import type { InstancePlan } from "./plan-host.js";
 
 /**
@@ -11,11 +11,7 @@ import type { InstancePlan } from "./plan-host.js";
  * for the next look to say.
  */
 export function withProbedClaims(plans: readonly InstancePlan[], migrations: readonly Migration[]): InstancePlan[] | undefined {
-  const newest = new Map<string, Migration>();
-  for (const migration of migrations) {
-    const seen = newest.get(migration.instanceUuid);
-    if (!seen || novaTimeMs(migration.createdAt) >= novaTimeMs(seen.createdAt)) newest.set(migration.instanceUuid, migration);
-  }
+  const newest = latestByInstance(migrations);
   let changed = false;
   const updated = plans.map((plan) => {
     if (plan.outcome !== "in-progress" || plan.placing !== true) return plan;

@@ -1,8 +1,8 @@
 // End to end in a real Pacemaker cluster: a fenced node reconnects mid-recovery, attrd drops its flag, and the recovery completes from Nova's marker.
 import { afterAll, describe, expect, it } from "vitest";
 import type { CloudLab } from "../lab/cloud-lab.js";
-import { PACEMAKER_LOG, fileOffset, readSince } from "../lab/cluster-probe.js";
-import { parseLogTime, remoteOnline, startedOn } from "../lab/cluster-status.js";
+import { PACEMAKER_LOG, fileOffset } from "../lab/cluster-probe.js";
+import { remoteOnline, startedOn } from "../lab/cluster-status.js";
 import { NOVA_FENCE_DEVICE, levelDone, levelOperations } from "../lab/fence-level.js";
 import { HostWatch, isRecovered } from "../lab/host-watch.js";
 import { run } from "../lab/lab-process.js";
@@ -63,12 +63,8 @@ async function stillInFlight(l: CloudLab): Promise<void> {
 
 /** attrd's own log of writes to the node's evacuate value made while it had none, after the reconnect's purge. */
 function writesAfterPurge(l: CloudLab): { at: number; value: string }[] {
-  const pattern = new RegExp(`Setting evacuate\\[${NODE}\\]: \\(unset\\) -> (\\S+)`);
-  return readSince(PACEMAKER_LOG, logOffset).split("\n").flatMap((line) => {
-    const value = pattern.exec(line)?.[1];
-    const at = parseLogTime(line);
-    return value !== undefined && at !== undefined && at >= purgedAt ? [{ at, value }] : [];
-  });
+  return l.attrdWrites(logOffset, "evacuate", NODE).flatMap((write) =>
+    write.from === undefined && write.at !== undefined && write.at >= purgedAt ? [{ at: write.at, value: write.to }] : []);
 }
 
 describe("a fenced compute node reconnects while NovaEvacuate recovers it, and attrd drops its flag", () => {

@@ -1,8 +1,11 @@
 // Builders for the engine's inputs (servers, migrations, snapshots) shared by the recovery unit tests.
-import type { EvacuableTags } from "../../../src/recovery/evacuable.js";
 import type { HostSnapshot, InstancePlan } from "../../../src/recovery/plan-host.js";
 import { DEFAULT_RECOVERY_OPTIONS, type RecoveryOptions } from "../../../src/recovery/recovery-options.js";
+import { NO_TAGS } from "../../../src/recovery/snapshot.js";
 import type { Migration, Server } from "../../../src/openstack/types.js";
+
+/** Nothing tagged in the cloud (the engine's own constant). */
+export { NO_TAGS };
 
 /** The failure time every fixture is relative to. */
 export const SINCE = Date.parse("2024-05-01T10:00:00Z");
@@ -47,8 +50,6 @@ export function migration(overrides: Partial<Migration> = {}): Migration {
   };
 }
 
-/** Nothing tagged in the cloud. */
-export const NO_TAGS: EvacuableTags = { flavorIds: new Set(), flavorNames: new Set(), imageIds: new Set() };
 
 /** Options with short, round numbers for arithmetic in tests. */
 export const OPTIONS: RecoveryOptions = {

@@ -2,10 +2,9 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { OpenStackConnection } from "../../../src/openstack/connect.js";
 import type { HostSnapshot } from "../../../src/recovery/plan-host.js";
-import { NovaView, probeEvacuations, takeSnapshots, type RecoveryTarget } from "../../../src/recovery/snapshot.js";
+import { NO_TAGS, NovaView, probeEvacuations, takeSnapshots, type RecoveryTarget } from "../../../src/recovery/snapshot.js";
 import { fenceInSim, useSimulator, type Simulator } from "./sim-harness.js";
 
-const NO_TAGS = { flavorIds: new Set<string>(), flavorNames: new Set<string>(), imageIds: new Set<string>() };
 const HOSTS = ["compute-1", "compute-2"];
 
 /** What planHost reads of a snapshot, in a comparable form. */
