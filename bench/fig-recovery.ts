@@ -1,5 +1,5 @@
 // Figure 2: recovery time, fence_compute off → every instance verified running elsewhere, ours vs the peer pipeline.
-import { DEFAULT_RECOVERY_OPTIONS } from "../src/recovery/recovery-options.js";
+import { DEFAULT_RECOVERY_OPTIONS } from "../src/recovery/engine/recovery-options.js";
 import type { NovaEvacuateParams } from "./harness/agents.js";
 import type { BenchContext } from "./harness/context.js";
 import type { FigureResult, GoalCheck } from "./harness/figure.js";

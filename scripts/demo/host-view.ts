@@ -1,6 +1,6 @@
 // Each host as the demo shows it: its power, Pacemaker's view, NovaCompute, and Nova's service record (pure).
 import { remoteOnline, type DeviceOperation } from "../../test/lab/cluster-status.js";
-import { parseNovaMarker } from "../../src/recovery/nova-marker.js";
+import { parseNovaMarker } from "../../src/recovery/host/nova-marker.js";
 import type { Snapshot } from "./observe.js";
 
 /** The resource id of the NovaCompute clone (docs/deploy.md, step 7). */

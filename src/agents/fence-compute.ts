@@ -5,9 +5,9 @@ import { defineFenceAgent, type FenceContext } from "../kit/fence/fence-agent.js
 import type { ParamSpec } from "../kit/params.js";
 import type { Outcome } from "../kit/runtime.js";
 import { attrdUpdater } from "../pacemaker/attrd.js";
-import { fenceHost } from "../recovery/fence-host.js";
-import { hostMatchError } from "../recovery/host-name.js";
-import { liftFence, waitForEvacuationDone } from "../recovery/unfence-host.js";
+import { fenceHost } from "../recovery/host/fence-host.js";
+import { hostMatchError } from "../recovery/host/host-name.js";
+import { liftFence, waitForEvacuationDone } from "../recovery/host/unfence-host.js";
 import { COMPUTE_FENCE_OPTIONS } from "./compute-fence-options.js";
 import { findService, matchService, novaList, novaMonitor, novaStatus, validateCredentials, withNova } from "./nova-fence-handlers.js";
 import { FENCE_OPENSTACK_OPTIONS } from "./openstack-options.js";

@@ -2,10 +2,10 @@
 import { AgentError } from "../kit/agent-error.js";
 import { defineFenceAgent, type FenceContext } from "../kit/fence/fence-agent.js";
 import { booleanParam, numberParam, type ParamSpec } from "../kit/params.js";
-import { evacuateHosts } from "../recovery/evacuate-hosts.js";
-import { evacuationFailure, evacuationSummary } from "../recovery/evacuation-verdict.js";
-import { isFencedInNova } from "../recovery/fenced.js";
-import { DEFAULT_RECOVERY_OPTIONS, type RecoveryOptions } from "../recovery/recovery-options.js";
+import { evacuateHosts } from "../recovery/engine/evacuate-hosts.js";
+import { evacuationFailure, evacuationSummary } from "../recovery/engine/evacuation-verdict.js";
+import { isFencedInNova } from "../recovery/host/fenced.js";
+import { DEFAULT_RECOVERY_OPTIONS, type RecoveryOptions } from "../recovery/engine/recovery-options.js";
 import { COMPUTE_FENCE_OPTIONS } from "./compute-fence-options.js";
 import { findService, novaList, novaMonitor, novaStatus, validateCredentials, withNova } from "./nova-fence-handlers.js";
 import { FENCE_OPENSTACK_OPTIONS } from "./openstack-options.js";

@@ -10,7 +10,7 @@ import { booleanParam, numberParam, stringParam, type ParamSpec } from "../kit/p
 import { commandRunner, systemdRunner, type ServiceRunner } from "../compute/service-runner.js";
 import { resolveOwnNovaHost } from "../compute/nova-conf-host.js";
 import { attrdUpdater } from "../pacemaker/attrd.js";
-import { liftFence, retryClearForcedDown, waitForEvacuationDone } from "../recovery/unfence-host.js";
+import { liftFence, retryClearForcedDown, waitForEvacuationDone } from "../recovery/host/unfence-host.js";
 import { OCF_OPENSTACK_OPTIONS } from "./openstack-options.js";
 import { cloudConfigFromParams, openStackFromParams } from "./openstack-session.js";
 

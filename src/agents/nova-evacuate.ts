@@ -6,10 +6,10 @@ import { markStarted, markStopped, isStarted } from "../kit/ocf/state-file.js";
 import { defineResourceAgent, type OcfContext } from "../kit/ocf/resource-agent.js";
 import { numberParam, type ParamSpec } from "../kit/params.js";
 import { attrdUpdater } from "../pacemaker/attrd.js";
-import { loadFailureMemory, saveFailureMemory } from "../recovery/failure-memory.js";
-import { loadPowerStateMemory, savePowerStateMemory } from "../recovery/power-state-memory.js";
+import { loadFailureMemory, saveFailureMemory } from "../recovery/memory/failure-memory.js";
+import { loadPowerStateMemory, savePowerStateMemory } from "../recovery/memory/power-state-memory.js";
 import { recoveryPass } from "../recovery/recovery-pass.js";
-import { DEFAULT_RECOVERY_OPTIONS, type RecoveryOptions } from "../recovery/recovery-options.js";
+import { DEFAULT_RECOVERY_OPTIONS, type RecoveryOptions } from "../recovery/engine/recovery-options.js";
 import { OCF_OPENSTACK_OPTIONS } from "./openstack-options.js";
 import { cloudConfigFromParams, openStackFromParams } from "./openstack-session.js";
 

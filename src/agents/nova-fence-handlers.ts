@@ -5,8 +5,8 @@ import type { Logger } from "../kit/logger.js";
 import { stringParam, type ParamValues } from "../kit/params.js";
 import type { OpenStack } from "../openstack/api.js";
 import type { ComputeService } from "../openstack/types.js";
-import { hostMatchError, matchNovaHost, shortName, type HostMatch } from "../recovery/host-name.js";
-import { fenceStatus } from "../recovery/host-state.js";
+import { hostMatchError, matchNovaHost, shortName, type HostMatch } from "../recovery/host/host-name.js";
+import { fenceStatus } from "../recovery/host/host-state.js";
 import { fenceTokenCachePath } from "./fence-token-cache.js";
 import { cloudConfigFromParams, openStackFromParams } from "./openstack-session.js";
 

@@ -1,9 +1,9 @@
 // Where one host's recovery stands, from its attrd `evacuate` value and its nova-compute service, as a rule table.
 import type { ComputeService } from "../openstack/types.js";
 import { parseEvacuateFlag, type EvacuateFlag } from "../pacemaker/evacuate-attribute.js";
-import { isFencedInNova } from "../recovery/fenced.js";
-import { matchNovaHost } from "../recovery/host-name.js";
-import { markerPending, parseNovaMarker, type NovaMarker } from "../recovery/nova-marker.js";
+import { isFencedInNova } from "../recovery/host/fenced.js";
+import { matchNovaHost } from "../recovery/host/host-name.js";
+import { markerPending, parseNovaMarker, type NovaMarker } from "../recovery/host/nova-marker.js";
 
 /** The phases `nova-ha status` reports, in the order a failed host goes through them (then the odd cases). */
 export type HostPhase =

@@ -4,7 +4,7 @@ import type { Logger } from "../kit/logger.js";
 import type { Outcome } from "../kit/runtime.js";
 import type { OpenStackConnection } from "../openstack/connect.js";
 import type { AttrdClient } from "../pacemaker/attrd.js";
-import { resolveNovaHost } from "../recovery/host-name.js";
+import { resolveNovaHost } from "../recovery/host/host-name.js";
 import { openStackFromParams } from "../agents/openstack-session.js";
 import { CLI_EXIT } from "./cli-exit-codes.js";
 import { hostStatuses, type HostStatus } from "./host-status.js";

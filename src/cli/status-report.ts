@@ -1,5 +1,5 @@
 // Renders `nova-ha status`: an aligned table for people, or JSON for scripts.
-import { parseNovaMarker } from "../recovery/nova-marker.js";
+import { parseNovaMarker } from "../recovery/host/nova-marker.js";
 import type { HostStatus } from "./host-status.js";
 
 /** What a report shows, besides the hosts. */

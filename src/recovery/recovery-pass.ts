@@ -4,15 +4,15 @@ import type { OpenStack } from "../openstack/api.js";
 import type { ComputeService } from "../openstack/types.js";
 import type { AttrdClient } from "../pacemaker/attrd.js";
 import { inProgressValue, parseEvacuateFlag } from "../pacemaker/evacuate-attribute.js";
-import { evacuateHosts, type EngineRun } from "./evacuate-hosts.js";
-import { failureTime } from "./failure-time.js";
-import { isFencedInNova } from "./fenced.js";
-import { matchNovaHost } from "./host-name.js";
-import { formatNovaMarker, markerPending, parseNovaMarker } from "./nova-marker.js";
-import type { RequestFailures } from "./plan-host.js";
-import type { OriginalState } from "./power-state-memory.js";
-import type { HostReport } from "./recovery-report.js";
-import type { RecoveryTarget } from "./snapshot.js";
+import { evacuateHosts, type EngineRun } from "./engine/evacuate-hosts.js";
+import { failureTime } from "./host/failure-time.js";
+import { isFencedInNova } from "./host/fenced.js";
+import { matchNovaHost } from "./host/host-name.js";
+import { formatNovaMarker, markerPending, parseNovaMarker } from "./host/nova-marker.js";
+import type { RequestFailures } from "./engine/plan-host.js";
+import type { OriginalState } from "./memory/power-state-memory.js";
+import type { HostReport } from "./engine/recovery-report.js";
+import type { RecoveryTarget } from "./engine/snapshot.js";
 
 /** What a pass needs from the outside world. */
 export interface PassDeps {

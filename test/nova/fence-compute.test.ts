@@ -1,7 +1,7 @@
 // The built fence_compute against the real Keystone + Nova lab: list, status, off and on, with stdin and argv input.
 // No Pacemaker runs here: attrd is the recorded fake attrd_updater (test/fakes) put first on PATH.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatNovaMarker } from "../../src/recovery/nova-marker.js";
+import { formatNovaMarker } from "../../src/recovery/host/nova-marker.js";
 import { useFakeAttrd, type FakeAttrd } from "../fakes/fake-attrd.js";
 import { BUNDLES, fenceArgv, fenceStdin, requireBundle, startFenceStdin } from "./bundles.js";
 import { LAB_CLOUD, LAB_CLOUDS_YAML, type LabSession, ZED_MAX, requireLab, waitFor } from "./lab.js";

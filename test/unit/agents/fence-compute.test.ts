@@ -1,7 +1,7 @@
 // fence_compute end to end in-process: every action with argv and with stdin, against the simulator and the fake attrd.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fenceCompute } from "../../../src/agents/fence-compute.js";
-import { formatNovaMarker } from "../../../src/recovery/nova-marker.js";
+import { formatNovaMarker } from "../../../src/recovery/host/nova-marker.js";
 import type { ServiceView } from "../../sim/index.js";
 import { startFenceHarness, type FenceHarness, type InputMode } from "./fence-harness.js";
 

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { novaEvacuate } from "../../../src/agents/nova-evacuate.js";
-import { parseNovaMarker } from "../../../src/recovery/nova-marker.js";
+import { parseNovaMarker } from "../../../src/recovery/host/nova-marker.js";
 import { startOcfHarness, type OcfHarness } from "./ocf-harness.js";
 
 let h: OcfHarness;

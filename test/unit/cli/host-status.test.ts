@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { hostPhase, hostStatuses, type HostPhase } from "../../../src/cli/host-status.js";
 import type { ComputeService } from "../../../src/openstack/types.js";
-import { formatNovaMarker } from "../../../src/recovery/nova-marker.js";
+import { formatNovaMarker } from "../../../src/recovery/host/nova-marker.js";
 
 const AT = new Date("2024-05-01T10:00:00.000Z");
 

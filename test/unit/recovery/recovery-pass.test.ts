@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { OpenStackConnection } from "../../../src/openstack/connect.js";
-import { parseNovaMarker } from "../../../src/recovery/nova-marker.js";
+import { parseNovaMarker } from "../../../src/recovery/host/nova-marker.js";
 import { recoveryPass, type PassDeps } from "../../../src/recovery/recovery-pass.js";
 import { MemoryAttrd } from "./memory-attrd.js";
 import { connect, doubleEvacuations, evacuatePosts, fenceInSim, quiet, SIM_LATENCY_MS, simRun, startFastSimulator, useSimulator, type Simulator } from "./sim-harness.js";

@@ -4,9 +4,9 @@ import { afterAll, beforeAll } from "vitest";
 import { connectOpenStack, type OpenStackConnection } from "../../../src/openstack/connect.js";
 import { resolveCloudConfig } from "../../../src/openstack/cloud-config.js";
 import type { CloudConfig } from "../../../src/openstack/types.js";
-import type { EngineRun } from "../../../src/recovery/evacuate-hosts.js";
-import { formatNovaMarker } from "../../../src/recovery/nova-marker.js";
-import { DEFAULT_RECOVERY_OPTIONS } from "../../../src/recovery/recovery-options.js";
+import type { EngineRun } from "../../../src/recovery/engine/evacuate-hosts.js";
+import { formatNovaMarker } from "../../../src/recovery/host/nova-marker.js";
+import { DEFAULT_RECOVERY_OPTIONS } from "../../../src/recovery/engine/recovery-options.js";
 import { startSimulator, type SimMigration } from "../../sim/index.js";
 
 /** A running simulator. */

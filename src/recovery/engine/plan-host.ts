@@ -1,0 +1,153 @@
+// The pure heart of the engine: from what Nova says about one failed host, where each instance stands.
+import type { Migration, Server } from "../../openstack/types.js";
+import { evacuableSelector, evacuationPriority, type EvacuableTags } from "./evacuable.js";
+import { EVACUABLE_VM_STATES, MIGRATION_FAILED, MIGRATION_IN_FLIGHT, MIGRATION_PLACING, RECOVERED_STATUSES, REBUILDING_ON_DESTINATION } from "./instance-state.js";
+import type { InstanceReport } from "./recovery-report.js";
+import type { RecoveryOptions } from "./recovery-options.js";
+import { novaTimeMs } from "./nova-time.js";
+
+/** Everything Nova says about one failed host, gathered in one look. */
+export interface HostSnapshot {
+  readonly host: string;
+  /** When the host failed; evacuations before this belong to an older failure. */
+  readonly since: Date;
+  /** Servers still on the host. */
+  readonly onHost: readonly Server[];
+  /** Evacuation migrations from the host since `since`. */
+  readonly evacuations: readonly Migration[];
+  /** Servers changed since `since`, by id: where evacuated servers are now. */
+  readonly changed: ReadonlyMap<string, Server>;
+  readonly tags: EvacuableTags;
+  /** No evacuation request before this time (evacuate_delay), epoch ms. */
+  readonly notBefore: number;
+}
+
+/** Failed evacuate requests that left no migration record (HTTP errors), kept by the caller per instance. */
+export interface RequestFailures {
+  readonly count: number;
+  readonly lastAt: number;
+  readonly lastError: string;
+}
+
+/** An instance's standing plus what the scheduler needs. */
+export interface InstancePlan extends InstanceReport {
+  /** May be submitted now (pending, not waiting for a backoff or the delay). */
+  readonly ready: boolean;
+  readonly priority: number;
+  readonly created: string;
+  /** The instance runs again elsewhere but was shut off before its host failed: it must be stopped. */
+  readonly restoreStopped?: boolean;
+  /** In progress and Nova is still placing it (no destination compute has claimed it yet). */
+  readonly placing?: boolean;
+}
+
+/** Whether an evacuation in progress is still being placed: no migration seen yet, or one not yet claimed. */
+function stillPlacing(server: Server, last: Migration | undefined): boolean {
+  if (server.taskState && REBUILDING_ON_DESTINATION.has(server.taskState)) return false;
+  return last === undefined || MIGRATION_PLACING.has(last.status);
+}
+
+/**
+ * Plans one instance that is no longer on the failed host. An instance that was stopped before the failure and
+ * runs now (Nova rebuilds an ERROR instance as active, e.g. after a failed first attempt) is not recovered yet:
+ * it must be stopped first.
+ */
+function planMoved(server: Server, attempts: number, originalVmState: string | undefined): Omit<InstancePlan, "priority" | "created" | "ready"> {
+  const base = { id: server.id, name: server.name, attempts, host: server.host, status: server.status };
+  if (server.status === "DELETED") return { ...base, outcome: "skipped", reason: "deleted while being recovered" };
+  if (server.taskState) return { ...base, outcome: "in-progress", reason: `task ${server.taskState} on ${server.host}` };
+  if (originalVmState === "stopped" && server.status === "ACTIVE") {
+    return { ...base, outcome: "in-progress", reason: "was SHUTOFF before the failure: stopping it", restoreStopped: true };
+  }
+  if (RECOVERED_STATUSES.has(server.status)) return { ...base, outcome: "recovered" };
+  if (server.status === "ERROR") return { ...base, outcome: "failed", reason: `rebuild failed on ${server.host ?? "the destination"}` };
+  return { ...base, outcome: "recovered", reason: `now ${server.status} on ${server.host}` };
+}
+
+/** Plans every instance the host is responsible for. */
+export function planHost(
+  snapshot: HostSnapshot,
+  failures: ReadonlyMap<string, RequestFailures>,
+  options: RecoveryOptions,
+  now: number,
+  originalVmStates: ReadonlyMap<string, string> = new Map(),
+): InstancePlan[] {
+  const selector = evacuableSelector(snapshot.onHost, snapshot.tags, {
+    instanceFiltering: options.instanceFiltering,
+    tag: options.evacuableTag,
+  });
+  const byInstance = new Map<string, Migration[]>();
+  for (const migration of snapshot.evacuations) {
+    if (novaTimeMs(migration.createdAt) < snapshot.since.getTime()) continue;
+    byInstance.set(migration.instanceUuid, [...(byInstance.get(migration.instanceUuid) ?? []), migration]);
+  }
+  for (const list of byInstance.values()) list.sort((a, b) => novaTimeMs(a.createdAt) - novaTimeMs(b.createdAt));
+
+  // Like evacuations, failed requests from before this failure belong to an older one (the memory keeps them a day).
+  const failureOf = (id: string): RequestFailures | undefined => {
+    const failure = failures.get(id);
+    return failure && failure.lastAt >= snapshot.since.getTime() ? failure : undefined;
+  };
+  const plans: InstancePlan[] = [];
+  const onHostIds = new Set(snapshot.onHost.map((server) => server.id));
+  for (const server of snapshot.onHost) {
+    const migrations = byInstance.get(server.id) ?? [];
+    const failure = failureOf(server.id);
+    const attempts = migrations.length + (failure?.count ?? 0);
+    const last = migrations.at(-1);
+    const extra = { priority: evacuationPriority(server), created: server.created };
+    const base = { id: server.id, name: server.name, attempts, host: server.host, status: server.status, ...extra };
+    const selection = selector(server);
+    if (!selection.selected) {
+      plans.push({ ...base, outcome: "skipped", reason: selection.reason, ready: false });
+      continue;
+    }
+    if (server.taskState || (last && MIGRATION_IN_FLIGHT.has(last.status))) {
+      const startedAt = novaTimeMs(last?.createdAt ?? server.updated);
+      const overdue = now - startedAt > options.instanceTimeoutMs;
+      plans.push(
+        overdue
+          ? { ...base, outcome: "failed", reason: `no progress for ${Math.round((now - startedAt) / 1000)} s (task ${server.taskState ?? last?.status})`, ready: false }
+          : { ...base, outcome: "in-progress", reason: server.taskState ?? last?.status, ready: false, placing: stillPlacing(server, last) },
+      );
+      continue;
+    }
+    if (!EVACUABLE_VM_STATES.has(server.vmState ?? "")) {
+      plans.push({ ...base, outcome: "failed", reason: `Nova cannot evacuate an instance in state ${server.vmState ?? server.status}`, ready: false });
+      continue;
+    }
+    const lastError = failure && (!last || failure.lastAt > novaTimeMs(last.updatedAt ?? last.createdAt))
+      ? failure.lastError
+      : last && MIGRATION_FAILED.has(last.status) ? `migration ${last.status}` : undefined;
+    if (attempts >= options.retryLimit) {
+      plans.push({ ...base, outcome: "failed", reason: `gave up after ${attempts} attempts${lastError ? ` (last: ${lastError})` : ""}`, ready: false });
+      continue;
+    }
+    const lastFailureAt = Math.max(failure?.lastAt ?? 0, last ? novaTimeMs(last.updatedAt ?? last.createdAt) : 0);
+    const retryAt = attempts === 0 ? snapshot.notBefore : lastFailureAt + options.retryBackoffMs * 2 ** (attempts - 1);
+    plans.push({
+      ...base,
+      outcome: "pending",
+      reason: attempts > 0 ? `retry ${attempts + 1} of ${options.retryLimit}${lastError ? ` after ${lastError}` : ""}` : undefined,
+      ready: now >= Math.max(retryAt, snapshot.notBefore),
+    });
+  }
+
+  for (const [instanceId, migrations] of byInstance) {
+    if (onHostIds.has(instanceId)) continue;
+    const server = snapshot.changed.get(instanceId);
+    const attempts = migrations.length + (failureOf(instanceId)?.count ?? 0);
+    const extra = { priority: 0, created: "", ready: false };
+    if (!server) {
+      plans.push({ id: instanceId, name: instanceId, outcome: "skipped", reason: "Nova no longer knows this instance", attempts, host: null, status: "UNKNOWN", ...extra });
+      continue;
+    }
+    // A rebuild stuck on the destination (its compute died mid-rebuild) times out too, or the host would never finish.
+    const moved = planMoved(server, attempts, originalVmStates.get(instanceId));
+    const startedAt = novaTimeMs(migrations.at(-1)?.createdAt);
+    const overdue = moved.outcome === "in-progress" && now - startedAt > options.instanceTimeoutMs;
+    const stuck = overdue ? { outcome: "failed" as const, reason: `no progress for ${Math.round((now - startedAt) / 1000)} s (${moved.reason ?? "task"})` } : {};
+    plans.push({ ...moved, ...stuck, ...extra, priority: evacuationPriority(server), created: server.created });
+  }
+  return plans;
+}

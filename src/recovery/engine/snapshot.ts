@@ -1,0 +1,142 @@
+// The side-effect half of a look at Nova: gathers what planHost needs, with as few requests as possible.
+import type { Logger } from "../../kit/logger.js";
+import type { OpenStack } from "../../openstack/api.js";
+import type { Migration, Server } from "../../openstack/types.js";
+import type { EvacuableTags } from "./evacuable.js";
+import type { HostSnapshot } from "./plan-host.js";
+
+/** A host to recover, with when it failed and when its first evacuation may go out. */
+export interface RecoveryTarget {
+  readonly host: string;
+  readonly since: Date;
+  readonly notBefore: number;
+}
+
+/** Reads which flavors and images are tagged; a cloud without Glance just has no tagged images. */
+export async function readEvacuableTags(openstack: OpenStack, tag: string, log: Logger): Promise<EvacuableTags> {
+  const flavors = await openstack.compute.listFlavors();
+  const tagged = flavors.filter((flavor) => /^(1|true|yes|on)$/i.test((flavor.extraSpecs[tag] ?? "").trim()));
+  let imageIds = new Set<string>();
+  try {
+    imageIds = new Set((await openstack.image.listImagesWithTag(tag)).map((image) => image.id));
+  } catch (error) {
+    log.warn({ err: error instanceof Error ? error.message : String(error) }, "could not list tagged images; selecting by flavor and instance metadata only");
+  }
+  return { flavorIds: new Set(tagged.map((flavor) => flavor.id)), flavorNames: new Set(tagged.map((flavor) => flavor.name)), imageIds };
+}
+
+/**
+ * Takes one full snapshot of every target: servers still there, evacuations since the failure, and where moved
+ * servers are now. The last listing is needed only once something has moved; with `expectMoves` it goes out with the
+ * others instead of after them, saving a round trip.
+ */
+export async function takeSnapshots(
+  openstack: OpenStack,
+  targets: readonly RecoveryTarget[],
+  tags: EvacuableTags,
+  expectMoves = false,
+): Promise<HostSnapshot[]> {
+  const earliest = new Date(Math.min(...targets.map((target) => target.since.getTime()))).toISOString();
+  const changedSince = (): Promise<Server[]> => openstack.compute.listServersChangedSince(earliest);
+  const early = expectMoves ? changedSince() : undefined;
+  // Settled even if a per-host listing fails first, so its failure is never unhandled.
+  early?.catch(() => undefined);
+  const perHost = await Promise.all(
+    targets.map(async (target) => {
+      const [onHost, evacuations] = await Promise.all([
+        openstack.compute.listServersOnHost(target.host),
+        openstack.compute.listEvacuations({ sourceCompute: target.host, changesSince: target.since.toISOString() }),
+      ]);
+      return { target, onHost, evacuations };
+    }),
+  );
+  const moved = perHost.some(({ onHost, evacuations }) => {
+    const here = new Set(onHost.map((server) => server.id));
+    return evacuations.some((migration) => !here.has(migration.instanceUuid));
+  });
+  const changed = new Map<string, Server>();
+  if (moved) for (const server of await (early ?? changedSince())) changed.set(server.id, server);
+  return perHost.map(({ target, onHost, evacuations }) => ({
+    host: target.host, since: target.since, notBefore: target.notBefore, onHost, evacuations, changed, tags,
+  }));
+}
+
+/** Nothing tagged: the tags when instance filtering is off, and a placeholder until a look fills in the tags it waited for. */
+export const NO_TAGS: EvacuableTags = { flavorIds: new Set(), flavorNames: new Set(), imageIds: new Set() };
+
+/** A full look at least this often; the looks in between read only what changed. */
+const FULL_LOOK_MS = 30_000;
+/**
+ * Incremental looks ask for what changed since this long before the previous look began: Nova keeps whole seconds,
+ * its services stamp records with their own clocks, and a transaction may commit after the time it stamped.
+ */
+const CHANGES_SLACK_MS = 3_000;
+
+/**
+ * What the engine knows of the failed hosts, kept current between full looks with changes-since: one listing of the
+ * servers changed lately (for every host at once) and each host's evacuation records changed lately, instead of every
+ * server of every failed host and every server moved so far. Same snapshots as takeSnapshots, at a cost that
+ * follows what changes, not how much has been recovered.
+ */
+export class NovaView {
+  private servers = new Map<string, Server>();
+  private migrations = new Map<string, Map<string, Migration>>();
+  private lastFullAt = Number.NEGATIVE_INFINITY;
+  private lastLookAt = Number.NEGATIVE_INFINITY;
+
+  /** `tags` may still be on its way: the first look waits for it alongside its own requests. */
+  constructor(private readonly openstack: OpenStack, private readonly tags: Promise<EvacuableTags>) {}
+
+  /** Looks at Nova at `now` (our clock); `expectMoves` as in takeSnapshots. */
+  async look(targets: readonly RecoveryTarget[], now: number, expectMoves: boolean): Promise<HostSnapshot[]> {
+    const known = targets.every((target) => this.migrations.has(target.host));
+    const [tags, snapshots] = await Promise.all([
+      this.tags,
+      known && now - this.lastFullAt < FULL_LOOK_MS ? this.changesSince(targets) : this.full(targets, now, expectMoves),
+    ]);
+    this.lastLookAt = now;
+    return snapshots.map((snapshot) => ({ ...snapshot, tags }));
+  }
+
+  private async full(targets: readonly RecoveryTarget[], now: number, expectMoves: boolean): Promise<HostSnapshot[]> {
+    const snapshots = await takeSnapshots(this.openstack, targets, NO_TAGS, expectMoves);
+    this.servers = new Map(snapshots[0]?.changed);
+    this.migrations = new Map();
+    for (const snapshot of snapshots) {
+      for (const server of snapshot.onHost) this.servers.set(server.id, server);
+      this.migrations.set(snapshot.host, new Map(snapshot.evacuations.map((migration) => [migration.id, migration])));
+    }
+    this.lastFullAt = now;
+    return snapshots;
+  }
+
+  private async changesSince(targets: readonly RecoveryTarget[]): Promise<HostSnapshot[]> {
+    const since = new Date(Math.floor(this.lastLookAt / 1_000) * 1_000 - CHANGES_SLACK_MS).toISOString();
+    const [servers, perHost] = await Promise.all([
+      this.openstack.compute.listServersChangedSince(since),
+      Promise.all(targets.map((target) => this.openstack.compute.listEvacuations({ sourceCompute: target.host, changesSince: since }))),
+    ]);
+    for (const server of servers) this.servers.set(server.id, server);
+    targets.forEach((target, index) => {
+      const known = this.migrations.get(target.host) ?? new Map<string, Migration>();
+      for (const migration of perHost[index] ?? []) known.set(migration.id, migration);
+      this.migrations.set(target.host, known);
+    });
+    const all = [...this.servers.values()];
+    return targets.map((target) => ({
+      host: target.host,
+      since: target.since,
+      notBefore: target.notBefore,
+      // Deleted servers are listed by changes-since (status DELETED) but not by a host listing.
+      onHost: all.filter((server) => server.host === target.host && server.status !== "DELETED"),
+      evacuations: [...(this.migrations.get(target.host)?.values() ?? [])],
+      changed: this.servers,
+      tags: NO_TAGS,
+    }));
+  }
+}
+
+/** A probe: the evacuation records of one host changed since `sinceMs` (a few, where a look reads every server). */
+export function probeEvacuations(openstack: OpenStack, host: string, sinceMs: number): Promise<Migration[]> {
+  return openstack.compute.listEvacuations({ sourceCompute: host, changesSince: new Date(sinceMs).toISOString() });
+}

@@ -1,0 +1,139 @@
+// Unfencing a compute host: wait until its evacuation is finished, then lift force-down and re-enable what we disabled.
+import { setTimeout as sleep } from "node:timers/promises";
+import { AgentError, oneLine } from "../../kit/agent-error.js";
+import type { Logger } from "../../kit/logger.js";
+import type { ComputeApi } from "../../openstack/api.js";
+import type { ComputeService } from "../../openstack/types.js";
+import type { AttrdClient } from "../../pacemaker/attrd.js";
+import { parseEvacuateFlag } from "../../pacemaker/evacuate-attribute.js";
+import { markerPending, parseNovaMarker } from "./nova-marker.js";
+
+/** How often the wait looks again, as the peers do. */
+export const UNFENCE_POLL_MS = 2_000;
+
+/** What the wait saw when the evacuation was done. */
+export interface EvacuationDone {
+  /** The attrd value: "no" (evacuated through the protocol) or "" (never flagged, or cleared). */
+  readonly attrdValue: string;
+  /** The service as Nova reported it at that moment; undefined if Nova no longer lists the host. */
+  readonly service: ComputeService | undefined;
+}
+
+/** What the wait needs. */
+export interface UnfenceDeps {
+  readonly compute: ComputeApi;
+  readonly attrd: AttrdClient;
+  readonly log: Logger;
+}
+
+/** One look: why the host is not done yet, or what it looks like when it is. */
+async function look(deps: UnfenceDeps, host: string): Promise<{ waiting: string } | EvacuationDone> {
+  let attrdValue: string;
+  try {
+    attrdValue = await deps.attrd.query(host);
+  } catch (error) {
+    return { waiting: `attrd cannot be read (${oneLine(error)}); an unreadable flag is not "done"` };
+  }
+  if (parseEvacuateFlag(attrdValue).kind !== "clear") return { waiting: `attrd evacuate=${attrdValue}` };
+  let service: ComputeService | undefined;
+  try {
+    service = (await deps.compute.listServices({ host })).find((entry) => entry.host === host);
+  } catch (error) {
+    return { waiting: `Nova cannot be read (${oneLine(error)})` };
+  }
+  const marker = parseNovaMarker(service?.disabledReason);
+  if (service?.status === "disabled" && markerPending(marker)) return { waiting: `Nova marker says '${service.disabledReason ?? ""}'` };
+  return { attrdValue: attrdValue.trim(), service };
+}
+
+/**
+ * Waits until `host`'s evacuation is finished: attrd says `no` or "" AND the Nova marker is not pending.
+ * Polls every `pollMs` until done or `signal` aborts (the Pacemaker operation timeout is the only bound).
+ * An attrd or Nova error is logged and waited out, never taken as "done".
+ */
+export async function waitForEvacuationDone(
+  deps: UnfenceDeps,
+  host: string,
+  options: { signal: AbortSignal; pollMs?: number },
+): Promise<EvacuationDone> {
+  let lastReason = "";
+  for (;;) {
+    const seen = await look(deps, host);
+    if (!("waiting" in seen)) return seen;
+    if (seen.waiting !== lastReason) {
+      deps.log.info({ host }, `Waiting for ${host} to complete evacuations: ${seen.waiting}`);
+      lastReason = seen.waiting;
+    }
+    try {
+      await sleep(options.pollMs ?? UNFENCE_POLL_MS, undefined, { signal: options.signal });
+    } catch {
+      throw new AgentError("generic", `stopped while waiting for ${host} to complete evacuations (${lastReason})`);
+    }
+  }
+}
+
+/** What lifting did to the service's status. */
+export type LiftOutcome = "enabled" | "already-enabled" | "left-disabled-foreign-reason" | "left-disabled-no-reason" | "unknown-host";
+
+/** What lifting did: the status, and forced_down (Nova refuses to clear it while `done` evacuation records remain). */
+export interface LiftResult {
+  readonly status: LiftOutcome;
+  readonly forcedDown: "cleared" | "was-clear" | "still-set";
+}
+
+/** Whether a disabled service may be re-enabled: ours always, reasonless only after an evacuation through attrd, foreign never. */
+export function mayEnable(service: Pick<ComputeService, "disabledReason">, attrdValue: string): boolean {
+  const marker = parseNovaMarker(service.disabledReason);
+  if (marker.kind === "ours") return true;
+  if (marker.kind === "none") return attrdValue.trim() === "no";
+  return false;
+}
+
+/** Tries once more to clear forced_down of a host, with a fresh read of its service; true once it is clear. */
+export async function retryClearForcedDown(deps: Pick<UnfenceDeps, "compute" | "log">, host: string): Promise<boolean> {
+  const service = (await deps.compute.listServices({ host })).find((entry) => entry.host === host);
+  if (!service) return true;
+  return (await clearForcedDown(deps, service)) !== "still-set";
+}
+
+/** Clears forced_down; a refusal (Nova keeps it while `done` evacuations wait for nova-compute to restart) is logged, not fatal. */
+async function clearForcedDown(deps: Pick<UnfenceDeps, "compute" | "log">, service: ComputeService): Promise<LiftResult["forcedDown"]> {
+  if (!service.forcedDown) return "was-clear";
+  try {
+    await deps.compute.forceDown(service, false);
+    deps.log.info({ host: service.host }, "forced_down cleared");
+    return "cleared";
+  } catch (error) {
+    deps.log.warn(
+      { host: service.host, err: oneLine(error) },
+      "forced_down stays set for now; it can be cleared once nova-compute has restarted on the host (run unfencing again then)",
+    );
+    return "still-set";
+  }
+}
+
+/**
+ * Lifts the fence of a host whose evacuation is done: clears forced_down (always: the host is back, Nova
+ * should see its real heartbeat), then enables the service unless an operator disabled it for their own reason.
+ */
+export async function liftFence(deps: Pick<UnfenceDeps, "compute" | "log">, done: EvacuationDone): Promise<LiftResult> {
+  const { compute, log } = deps;
+  const service = done.service;
+  if (!service) return { status: "unknown-host", forcedDown: "was-clear" };
+  const host = service.host;
+  const forcedDown = await clearForcedDown(deps, service);
+  if (service.status === "enabled") return { status: "already-enabled", forcedDown };
+  if (!mayEnable(service, done.attrdValue)) {
+    const foreign = parseNovaMarker(service.disabledReason).kind === "foreign";
+    log.warn(
+      { host, reason: service.disabledReason ?? "" },
+      foreign
+        ? "service left disabled: it was disabled for a reason that is not ours"
+        : "service left disabled: disabled without a reason and no evacuation went through attrd, so an operator did it",
+    );
+    return { status: foreign ? "left-disabled-foreign-reason" : "left-disabled-no-reason", forcedDown };
+  }
+  await compute.enable(service);
+  log.info({ host }, "nova-compute service enabled");
+  return { status: "enabled", forcedDown };
+}
