@@ -2,6 +2,13 @@
 import { z } from "zod";
 import { AgentError } from "./agent-error.js";
 import { parseBoolean } from "./boolean.js";
+import { echo } from "./echo.js";
+
+/**
+ * The largest number of seconds a parameter that becomes a timer may have: Node.js timers take at most 2^31-1 ms,
+ * and a longer delay prints TimeoutOverflowWarning and fires after 1 ms instead.
+ */
+export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
 
 /** The value types an agent parameter can have (OCF "second" is spelled integer in ra-api-1). */
 export type ParamType = "string" | "boolean" | "integer" | "second";
@@ -24,6 +31,8 @@ export interface ParamSpec {
   readonly normalize?: (raw: string) => string;
   /** Smallest allowed integer. */
   readonly min?: number;
+  /** Largest allowed integer; a "second" is never above MAX_TIMER_SECONDS. */
+  readonly max?: number;
   /** Fence: the single-letter getopt option, without the dash. */
   readonly short?: string;
   /** Fence: the long option; defaults to the name with "_" → "-". */
@@ -46,7 +55,9 @@ function fieldSchema(spec: ParamSpec): z.ZodType<string | number | boolean | und
   const label = `parameter ${spec.name}`;
   // A secret's value is never echoed, whatever its type; a multi-line value is shown on one line.
   const shown = (value: string | number): string =>
-    spec.secret ? "(hidden)" : typeof value === "number" ? String(value) : `'${value.replace(/\r?\n/g, "\\n")}'`;
+    spec.secret ? "(hidden)" : typeof value === "number" ? String(value) : echo(value);
+  const max = spec.type === "second" ? Math.min(spec.max ?? MAX_TIMER_SECONDS, MAX_TIMER_SECONDS) : spec.max;
+  const maxReason = max === MAX_TIMER_SECONDS ? " (the longest a timer can wait)" : "";
   const raw = z.string().transform((value) => (spec.normalize ? spec.normalize(value) : value));
   let typed: z.ZodType<string | number | boolean>;
   switch (spec.type) {
@@ -64,13 +75,17 @@ function fieldSchema(spec: ParamSpec): z.ZodType<string | number | boolean | und
     case "second":
       typed = raw.transform((value, ctx) => {
         const trimmed = spec.type === "second" ? value.trim().replace(/s$/, "") : value.trim();
-        if (!/^-?\d+$/.test(trimmed)) {
+        if (!/^-?\d+$/.test(trimmed) || !Number.isSafeInteger(Number(trimmed))) {
           ctx.addIssue({ code: "custom", message: `${label} must be a whole number${spec.type === "second" ? " of seconds" : ""}, got ${shown(value)}` });
           return z.NEVER;
         }
         const number = Number(trimmed);
         if (spec.min !== undefined && number < spec.min) {
           ctx.addIssue({ code: "custom", message: `${label} must be at least ${spec.min}, got ${shown(number)}` });
+          return z.NEVER;
+        }
+        if (max !== undefined && number > max) {
+          ctx.addIssue({ code: "custom", message: `${label} must be at most ${max}${maxReason}, got ${shown(number)}` });
           return z.NEVER;
         }
         return number;
@@ -93,11 +108,20 @@ function defaultOf(spec: ParamSpec): string | number | boolean | undefined {
   return spec.default;
 }
 
+/** How parseParams treats an invalid value. */
+export interface ParseOptions {
+  /**
+   * Lenient parsing (actions that must work whatever the configuration, such as stop): an invalid value takes its
+   * default and this is called with the reason; without it an invalid value throws.
+   */
+  readonly onInvalid?: (message: string) => void;
+}
+
 /**
  * Validates raw string values against a table. Unset or empty values take the default;
  * a required parameter without a value, or a value of the wrong type, is one AgentError("configured").
  */
-export function parseParams(specs: readonly ParamSpec[], raw: ReadonlyMap<string, string>): ParamValues {
+export function parseParams(specs: readonly ParamSpec[], raw: ReadonlyMap<string, string>, options: ParseOptions = {}): ParamValues {
   const values: ParamValues = {};
   for (const spec of specs) {
     const given = raw.get(spec.name);
@@ -105,10 +129,15 @@ export function parseParams(specs: readonly ParamSpec[], raw: ReadonlyMap<string
       values[spec.name] = defaultOf(spec);
     } else {
       const result = fieldSchema(spec).safeParse(given);
-      if (!result.success) {
-        throw new AgentError("configured", result.error.issues[0]?.message ?? `parameter ${spec.name} is invalid`);
+      if (result.success) {
+        values[spec.name] = result.data;
+      } else {
+        const message = result.error.issues[0]?.message ?? `parameter ${spec.name} is invalid`;
+        if (!options.onInvalid) throw new AgentError("configured", message);
+        values[spec.name] = defaultOf(spec);
+        const fallback = spec.default === undefined ? "no value" : `its default ${spec.secret ? "(hidden)" : String(spec.default)}`;
+        options.onInvalid(`${message}; using ${fallback}`);
       }
-      values[spec.name] = result.data;
     }
     if (spec.required && (values[spec.name] === undefined || values[spec.name] === "")) {
       throw new AgentError("configured", `parameter ${spec.name} is required but not set`);

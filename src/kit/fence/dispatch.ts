@@ -2,6 +2,7 @@
 import { openSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import { toAgentError } from "../agent-error.js";
+import { echo } from "../echo.js";
 import { FENCE } from "../exit-codes.js";
 import { createLogger, registerSecrets, type Logger } from "../logger.js";
 import { numberParam, parseParams, secretValues, stringParam } from "../params.js";
@@ -72,7 +73,7 @@ export async function runFenceAgent(
   if (action === "metadata" || action === "manpage") return { exitCode: FENCE.SUCCESS, stdout: fenceMetadata(agent) };
   if (agent.fabric) action = FABRIC_ALIASES[action] ?? action;
   if (action !== "validate-all" && !agent.actions.includes(action)) {
-    return failed(`Unrecognised action '${action}' (use one of ${agent.actions.join(", ")}, metadata, validate-all)`);
+    return failed(`Unrecognised action ${echo(action)} (use one of ${agent.actions.join(", ")}, metadata, validate-all)`);
   }
 
   let log: Logger | undefined;

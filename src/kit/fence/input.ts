@@ -1,6 +1,7 @@
 // Fence agent input: GNU-style argv (as operators type it) or stdin key=value lines (as pacemaker-fenced sends them).
 import { Command, CommanderError, Option } from "commander";
 import { AgentError } from "../agent-error.js";
+import { echo } from "../echo.js";
 import type { ParamSpec } from "../params.js";
 
 /** Raw option values by canonical name, before typing. */
@@ -52,7 +53,7 @@ export function parseStdin(specs: readonly ParamSpec[], text: string): FenceInpu
     if (value.length >= 2 && value.startsWith('"') && value.endsWith('"')) value = value.slice(1, -1);
     const name = lookup.get(keyOf(key));
     if (name === undefined) {
-      warnings.push(`ignoring unknown option '${key}'`);
+      warnings.push(`ignoring unknown option ${echo(key)}`);
       return;
     }
     raw.set(name, value);
@@ -90,7 +91,8 @@ export function parseArgv(specs: readonly ParamSpec[], argv: readonly string[]):
   } catch (error) {
     if (error instanceof CommanderError) {
       // commander may add a second line ("(Did you mean --verbose?)"); errors are one line.
-      const message = error.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ");
+      // It quotes what it was given: cut each quoted part short, as every echo of input is.
+      const message = error.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ").replace(/'([^']*)'/g, (_all, quoted: string) => echo(quoted));
       throw new AgentError("args", `${message} (see --help)`);
     }
     throw error;

@@ -1,6 +1,7 @@
 // Runs one OCF action: meta-data and usage, parameter parsing, validation, probe policy, the handler, exit code.
 import { AgentError, toAgentError, type ErrorKind } from "../agent-error.js";
 import { parseBoolean } from "../boolean.js";
+import { echo } from "../echo.js";
 import { OCF, type OcfCode } from "../exit-codes.js";
 import { createLogger, registerSecrets, type Logger } from "../logger.js";
 import { parseParams, secretValues, type ParamValues } from "../params.js";
@@ -56,7 +57,7 @@ export async function runResourceAgent(
   if (action === "usage" || action === "help" || action === "--help") return { exitCode: OCF.SUCCESS, stdout: ocfUsage(agent) };
   if (action === undefined) return { exitCode: OCF.ERR_ARGS, stdout: ocfUsage(agent), stderr: "ocf-exit-reason:no action given\n" };
   const handler = action === "validate-all" ? async () => undefined : agent.actions[action]?.handler;
-  if (!handler) return failure(OCF.ERR_UNIMPLEMENTED, `action '${action}' is not supported by ${agent.name}`);
+  if (!handler) return failure(OCF.ERR_UNIMPLEMENTED, `action ${echo(action)} is not supported by ${agent.name}`);
 
   const environment = await withManualRunNode(readOcfEnvironment(env), env);
   const probe = isProbe(action, environment);

@@ -102,6 +102,51 @@ describe("parseParams", () => {
   });
 });
 
+describe("values too large or too long", () => {
+  it.each([
+    ["a second of 2^31 ms", { timeout: "2147484" }],
+    ["a second far above any timer", { timeout: "99999999999" }],
+  ])("%s is refused at validation, with the maximum in a one-line error", (_title, given) => {
+    const error = thrownAgentError(() => parse(given));
+    expect(error.kind).toBe("configured");
+    expect(error.message).toMatch(/^parameter timeout must be at most 2147483 \(.*\), got \d+$/);
+  });
+
+  it("accepts the largest second a timer can wait", () => {
+    expect(parse({ timeout: "2147483" }).timeout).toBe(2147483);
+  });
+
+  it("honours a smaller max of the table", () => {
+    const specs: ParamSpec[] = [{ name: "retries", type: "integer", max: 10, shortdesc: "Attempts" }];
+    expect(thrownAgentError(() => parseParams(specs, new Map([["retries", "11"]]))).message).toMatch(/^parameter retries must be at most 10, got 11$/);
+  });
+
+  it.each([
+    ["a boolean", { insecure: "y".repeat(70_000) }],
+    ["an integer", { retries: "9".repeat(70_000) }],
+    ["a choice", { endpoint_type: "x".repeat(70_000) }],
+  ])("an invalid %s of 70 KB is echoed cut short", (_title, given) => {
+    const error = thrownAgentError(() => parse(given));
+    expect(error.message.length).toBeLessThan(300);
+    expect(error.message).toMatch(/\.\.\.' \(70000 characters\)$/);
+  });
+});
+
+describe("lenient parsing (stop, monitor)", () => {
+  it("gives a malformed value its default, says so once, and keeps every other value", () => {
+    const warnings: string[] = [];
+    const values = parseParams(SPECS, new Map([["auth_url", "http://k:5000/v3"], ["timeout", "60x"], ["region", "RegionTwo"]]), {
+      onInvalid: (message) => warnings.push(message),
+    });
+    expect(values).toMatchObject({ timeout: 60, region: "RegionTwo", auth_url: "http://k:5000/v3" });
+    expect(warnings).toEqual(["parameter timeout must be a whole number of seconds, got '60x'; using its default 60"]);
+  });
+
+  it("still refuses a required parameter that is unset", () => {
+    expect(thrownAgentError(() => parseParams(SPECS, new Map(), { onInvalid: () => undefined })).message).toBe("parameter auth_url is required but not set");
+  });
+});
+
 describe("secretValues", () => {
   it("lists the non-empty values of secret parameters only", () => {
     const values = parse({ token: "tok-123", region: "RegionTwo" });

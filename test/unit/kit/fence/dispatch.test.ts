@@ -163,6 +163,9 @@ describe("runFenceAgent: bad input", () => {
     ["a garbage boolean", "action=off\nport=node-1\ninsecure=perhaps\n", "Failed: parameter insecure must be a boolean (1/0, yes/no, true/false, on/off), got 'perhaps'\n"],
     ["an endpoint type outside its choices", ["-o", "off", "-n", "x", "-e", "private"], "Failed: parameter endpoint_type must be one of public, internal, admin, got 'private'\n"],
     ["the agent's own check", ["-o", "off", "-n", "node-1", "-k", "invalid"], "Failed: auth_url must be an http(s) URL\n"],
+    ["a delay of 2^31 ms", "action=off\nport=node-1\ndelay=2147484\n", "Failed: parameter delay must be at most 2147483 (the longest a timer can wait), got 2147484\n"],
+    ["an action of 70 KB", `action=${"x".repeat(70_000)}\nport=node-1\n`, `Failed: Unrecognised action '${"x".repeat(60)}...' (70000 characters) (use one of on, off, reboot, status, list, list-status, monitor, metadata, validate-all)\n`],
+    ["an unknown option of 70 KB", ["-o", "off", `--${"b".repeat(70_000)}`], `Failed: unknown option '--${"b".repeat(58)}...' (70002 characters) (see --help)\n`],
   ])("%s fails with one line and exit 1", async (_title, input, stderr) => {
     const { outcome, calls } = await runTest(input);
     expect(outcome).toEqual({ exitCode: 1, stderr });
