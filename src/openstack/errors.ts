@@ -16,13 +16,15 @@ export type OpenStackErrorKind =
   | "invalid-response";
 
 /** The services the client talks to, as counted and named in errors. */
-export type ServiceName = "identity" | "compute" | "image";
+export type ServiceName = "identity" | "compute" | "image" | "masakari" | "mistral";
 
 /** Human names of the services, for messages. */
 export const SERVICE_LABELS: Readonly<Record<ServiceName, string>> = {
   identity: "Keystone",
   compute: "Nova",
   image: "Glance",
+  masakari: "Masakari",
+  mistral: "Mistral",
 };
 
 /** What to check, per kind: the second half of every message. */

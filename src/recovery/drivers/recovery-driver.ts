@@ -1,0 +1,8 @@
+// The contract between NovaEvacuate and a recovery back-end (Masakari, Mistral): hand over a fenced host, read its progress.
+
+/** A fenced host handed to a recovery back-end. */
+export interface DriverHost { readonly host: string; /** stable id of this failure: the same across retries and controllers */ readonly failureId: string; /** when the host was fenced, Nova's time (ISO) */ readonly fencedAt: string; readonly onSharedStorage: boolean; }
+/** Where a back-end's recovery of one host stands. */
+export interface DriverProgress { readonly state: "pending" | "running" | "done" | "failed"; readonly recovered: number; readonly failed: number; /** notification or execution id */ readonly ref?: string; readonly detail?: string; }
+/** A recovery back-end: each call starts the host's recovery if not started yet (idempotently) and reports progress. */
+export interface RecoveryDriver { readonly name: "masakari" | "mistral"; advance(host: DriverHost, signal: AbortSignal): Promise<DriverProgress>; }
