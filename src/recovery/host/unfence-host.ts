@@ -6,7 +6,8 @@ import type { ComputeApi } from "../../openstack/api.js";
 import type { ComputeService } from "../../openstack/types.js";
 import type { AttrdClient } from "../../pacemaker/attrd.js";
 import { parseEvacuateFlag } from "../../pacemaker/evacuate-attribute.js";
-import { markerPending, parseNovaMarker } from "./nova-marker.js";
+import { parseNovaMarker } from "./nova-marker.js";
+import { attrdDecidesAlone, attrdReading, markerReading, shownValue, unfenceRule } from "./unfence-decision.js";
 
 /** How often the wait looks again, as the peers do. */
 export const UNFENCE_POLL_MS = 2_000;
@@ -26,28 +27,46 @@ export interface UnfenceDeps {
   readonly log: Logger;
 }
 
-/** One look: why the host is not done yet, or what it looks like when it is. */
-async function look(deps: UnfenceDeps, host: string): Promise<{ waiting: string } | EvacuationDone> {
+/** One look: why the host is not done yet (and whether `yes` must be written again), or what it looks like when it is. */
+async function look(deps: UnfenceDeps, host: string, warned: Set<string>): Promise<{ waiting: string; reflag?: boolean } | EvacuationDone> {
   let attrdValue: string;
   try {
     attrdValue = await deps.attrd.query(host);
   } catch (error) {
     return { waiting: `attrd cannot be read (${oneLine(error)}); an unreadable flag is not "done"` };
   }
-  if (parseEvacuateFlag(attrdValue).kind !== "clear") return { waiting: `attrd evacuate=${attrdValue}` };
+  const attrd = attrdReading(parseEvacuateFlag(attrdValue), attrdValue);
+  if (attrdDecidesAlone(attrd)) return { waiting: `attrd evacuate=${attrdValue.trim()}` };
+  if (attrd === "unknown" && !warned.has(attrdValue)) {
+    warned.add(attrdValue);
+    deps.log.warn({ host }, `unknown attrd value evacuate='${shownValue(attrdValue)}' (not yes, no or <node>@<epoch>): deciding from Nova's marker alone`);
+  }
   let service: ComputeService | undefined;
   try {
     service = (await deps.compute.listServices({ host })).find((entry) => entry.host === host);
   } catch (error) {
     return { waiting: `Nova cannot be read (${oneLine(error)})` };
   }
-  const marker = parseNovaMarker(service?.disabledReason);
-  if (service?.status === "disabled" && markerPending(marker)) return { waiting: `Nova marker says '${service.disabledReason ?? ""}'` };
-  return { attrdValue: attrdValue.trim(), service };
+  const rule = unfenceRule(attrd, markerReading(service));
+  if (rule.step === "done") return { attrdValue: attrdValue.trim(), service };
+  const why = `${rule.why} (Nova marker '${service?.disabledReason ?? ""}')`;
+  return rule.step === "reflag" ? { waiting: why, reflag: true } : { waiting: why };
+}
+
+/** Writes `yes` again so that any evacuator, ours or a peer's, picks the host up; a failed write is retried at the next look. */
+async function reflag(deps: UnfenceDeps, host: string): Promise<void> {
+  try {
+    await deps.attrd.update(host, "yes");
+    deps.log.info({ host }, "evacuate=yes written again: our Nova marker says the host's recovery is still owed");
+  } catch (error) {
+    deps.log.warn({ host, err: oneLine(error) }, "could not write evacuate=yes again; trying at the next look");
+  }
 }
 
 /**
- * Waits until `host`'s evacuation is finished: attrd says `no` or "" AND the Nova marker is not pending.
+ * Waits until `host`'s evacuation is finished, ours or a peer's, by the table of unfence-decision.ts: attrd `yes` or
+ * `<node>@<epoch>`, or our marker `evacuating`, wait; `no` under our `fenced` marker is a peer's done; a value lost
+ * (purged) or unknown under `fenced` is written `yes` again and waited for; anything else is done.
  * Polls every `pollMs` until done or `signal` aborts (the Pacemaker operation timeout is the only bound).
  * An attrd or Nova error is logged and waited out, never taken as "done".
  */
@@ -57,9 +76,11 @@ export async function waitForEvacuationDone(
   options: { signal: AbortSignal; pollMs?: number },
 ): Promise<EvacuationDone> {
   let lastReason = "";
+  const warned = new Set<string>();
   for (;;) {
-    const seen = await look(deps, host);
+    const seen = await look(deps, host, warned);
     if (!("waiting" in seen)) return seen;
+    if (seen.reflag) await reflag(deps, host);
     if (seen.waiting !== lastReason) {
       deps.log.info({ host }, `Waiting for ${host} to complete evacuations: ${seen.waiting}`);
       lastReason = seen.waiting;

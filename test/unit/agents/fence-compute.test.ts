@@ -7,6 +7,7 @@ import { startFenceHarness, type FenceHarness, type InputMode } from "./fence-ha
 
 const MODES: readonly InputMode[] = ["argv", "stdin"];
 const EVACUATED = formatNovaMarker("evacuated", new Date("2024-05-01T10:05:00Z"));
+const EVACUATING = formatNovaMarker("evacuating", new Date("2024-05-01T10:01:00Z"), { by: "controller-0" });
 
 let h: FenceHarness;
 
@@ -180,7 +181,7 @@ describe("fence_compute off", () => {
 });
 
 describe("fence_compute on", () => {
-  it("waits for attrd to say no and for the Nova marker to say evacuated", async () => {
+  it("waits while our evacuator's marker says evacuating, then for it to say evacuated", async () => {
     h.sim.cloud.killHost("compute-1");
     await h.run(fenceCompute, "stdin", options({ action: "off", plug: "compute-1" }));
     let finished = false;
@@ -188,6 +189,7 @@ describe("fence_compute on", () => {
       finished = true;
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
+    setService("compute-1", { disabledReason: EVACUATING });
     h.attrd.set("compute-1", "no");
     await new Promise((resolve) => setTimeout(resolve, 2_300));
     expect(finished).toBe(false);
@@ -197,7 +199,21 @@ describe("fence_compute on", () => {
     expect(run).toMatchObject({ exitCode: 0, stdout: "Success: Powered ON\n" });
     expect(service("compute-1")).toMatchObject({ forcedDown: false, status: "enabled" });
     expect(run.log).toMatch(/Waiting for compute-1 to complete evacuations: attrd evacuate=yes/);
-    expect(run.log).toMatch(/Waiting for compute-1 to complete evacuations: Nova marker/);
+    expect(run.log).toMatch(/Waiting for compute-1 to complete evacuations: our evacuator is working/);
+  }, 15_000);
+
+  it("finishes once a peer evacuator writes no under our fenced marker (issue 14: it waited until its timeout)", async () => {
+    h.sim.cloud.killHost("compute-1");
+    await h.run(fenceCompute, "stdin", options({ action: "off", plug: "compute-1" }));
+    expect(service("compute-1").disabledReason).toMatch(/^nova-ha:fenced /);
+    const running = h.run(fenceCompute, "stdin", options({ action: "on", plug: "compute-1" }));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    h.attrd.set("compute-1", "compute-0@1714557600");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    h.attrd.set("compute-1", "no");
+    const run = await running;
+    expect(run).toMatchObject({ exitCode: 0, stdout: "Success: Powered ON\n" });
+    expect(service("compute-1")).toMatchObject({ forcedDown: false, status: "enabled" });
   }, 15_000);
 
   it("does not take an attrd error for done (peer bug B6)", async () => {

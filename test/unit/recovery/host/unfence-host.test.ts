@@ -11,6 +11,7 @@ import { quiet } from "../sim-harness.js";
 const HOST = "compute-1";
 const POLL_MS = 20;
 const PENDING = formatNovaMarker("fenced", new Date("2024-05-01T10:00:00Z"), { by: "controller-0" });
+const EVACUATING = formatNovaMarker("evacuating", new Date("2024-05-01T10:01:00Z"), { by: "controller-0" });
 const DONE = formatNovaMarker("evacuated", new Date("2024-05-01T10:05:00Z"));
 
 const bench = useFenceBench();
@@ -45,7 +46,7 @@ describe("waitForEvacuationDone", () => {
     expect(done.service?.host).toBe(HOST);
   });
 
-  it("waits for attrd to say no, then for the Nova marker to stop being pending", async () => {
+  it("waits for attrd to say no while our fenced marker stands: no after it means a peer evacuator finished", async () => {
     await fenced(PENDING);
     bench.attrd.set(HOST, "yes");
     const waiting = waitForEvacuationDone(waitDeps(), HOST, { signal: new AbortController().signal, pollMs: POLL_MS });
@@ -53,12 +54,42 @@ describe("waitForEvacuationDone", () => {
     bench.attrd.set(HOST, "controller-0@1714557600");
     expect(await settledWithin(waiting, 150)).toBe("still waiting");
     bench.attrd.set(HOST, "no");
-    expect(await settledWithin(waiting, 150)).toBe("still waiting");
-    await bench.openstack.compute.disable(await service(), DONE);
     expect(await settledWithin(waiting, 1_000)).toBe("done");
     const done = await waiting;
     expect(done.attrdValue).toBe("no");
+    expect(done.service?.disabledReason).toBe(PENDING);
+  });
+
+  it("keeps waiting while our evacuating marker stands, whatever attrd says, until it says evacuated", async () => {
+    await fenced(EVACUATING);
+    bench.attrd.set(HOST, "no");
+    const waiting = waitForEvacuationDone(waitDeps(), HOST, { signal: new AbortController().signal, pollMs: POLL_MS });
+    expect(await settledWithin(waiting, 150)).toBe("still waiting");
+    bench.attrd.set(HOST, "");
+    expect(await settledWithin(waiting, 150)).toBe("still waiting");
+    await bench.openstack.compute.disable(await service(), DONE);
+    expect(await settledWithin(waiting, 1_000)).toBe("done");
+    expect((await waiting).service?.disabledReason).toBe(DONE);
+  });
+
+  it("takes a purged value for lost, not for no: with our fenced marker it waits and flags the host again for any evacuator", async () => {
+    await fenced(PENDING);
+    bench.attrd.set(HOST, "");
+    const log = memoryLogger();
+    const waiting = waitForEvacuationDone(waitDeps(log.logger), HOST, { signal: new AbortController().signal, pollMs: POLL_MS });
+    await expect.poll(() => bench.attrd.value(HOST), { timeout: 5_000 }).toBe("yes");
+    expect(await settledWithin(waiting, 150)).toBe("still waiting");
+    expect(log.text()).toMatch(/evacuate=yes written again/);
+    bench.attrd.set(HOST, "no");
+    expect(await settledWithin(waiting, 1_000)).toBe("done");
+  });
+
+  it("finishes on our evacuated marker when attrd's no was purged afterwards", async () => {
+    await fenced(DONE);
+    bench.attrd.set(HOST, "");
+    const done = await waitForEvacuationDone(waitDeps(), HOST, { signal: new AbortController().signal, pollMs: POLL_MS });
     expect(done.service?.disabledReason).toBe(DONE);
+    expect(bench.attrd.value(HOST)).toBe("");
   });
 
   it("keeps waiting while attrd cannot be read (peer bug B6), and says why once", async () => {
@@ -66,18 +97,32 @@ describe("waitForEvacuationDone", () => {
     bench.attrd.failQueries(true);
     const log = memoryLogger();
     const waiting = waitForEvacuationDone(waitDeps(log.logger), HOST, { signal: new AbortController().signal, pollMs: POLL_MS });
-    expect(await settledWithin(waiting, 200)).toBe("still waiting");
-    expect(bench.attrd.calls().length).toBeGreaterThan(2);
+    await expect.poll(() => bench.attrd.calls().length, { timeout: 5_000 }).toBeGreaterThan(2);
+    expect(await settledWithin(waiting, 50)).toBe("still waiting");
     expect(log.lines.filter((line) => /attrd cannot be read/.test(String(line.msg)))).toHaveLength(1);
     bench.attrd.failQueries(false);
     expect(await settledWithin(waiting, 1_000)).toBe("done");
   });
 
-  it("treats an unknown attrd value as pending", async () => {
+  it("decides from the Nova marker alone when the attrd value is unknown, and names the value once", async () => {
     bench.attrd.set(HOST, "true");
-    const waiting = waitForEvacuationDone(waitDeps(), HOST, { signal: new AbortController().signal, pollMs: POLL_MS });
+    const log = memoryLogger();
+    const done = await waitForEvacuationDone(waitDeps(log.logger), HOST, { signal: new AbortController().signal, pollMs: POLL_MS });
+    expect(done.service?.host).toBe(HOST);
+    const warnings = log.lines.filter((line) => /unknown attrd value evacuate='true'/.test(String(line.msg)));
+    expect(warnings).toHaveLength(1);
+  });
+
+  it("replaces an unknown attrd value by yes while our fenced marker says a recovery is owed", async () => {
+    await fenced(PENDING);
+    bench.attrd.set(HOST, "x".repeat(5_000));
+    const log = memoryLogger();
+    const waiting = waitForEvacuationDone(waitDeps(log.logger), HOST, { signal: new AbortController().signal, pollMs: POLL_MS });
+    await expect.poll(() => bench.attrd.value(HOST), { timeout: 5_000 }).toBe("yes");
     expect(await settledWithin(waiting, 150)).toBe("still waiting");
-    bench.attrd.set(HOST, "");
+    expect(Math.max(...log.lines.map((line) => String(line.msg).length))).toBeLessThan(300);
+    await bench.openstack.compute.disable(await service(), DONE);
+    bench.attrd.set(HOST, "no");
     expect(await settledWithin(waiting, 1_000)).toBe("done");
   });
 
