@@ -2,7 +2,7 @@
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
-import { configError } from "../kit/agent-error.js";
+import { configError, oneLine } from "../kit/agent-error.js";
 import { OCF, type OcfCode } from "../kit/exit-codes.js";
 import { isStarted, markStarted, markStopped, stateFilePath } from "../kit/ocf/state-file.js";
 import { defineResourceAgent, type OcfContext } from "../kit/ocf/resource-agent.js";
@@ -20,29 +20,34 @@ const COMPUTE_PARAMS: readonly ParamSpec[] = [
     longdesc: "Without [DEFAULT] host in nova.conf, the Nova host name is <short node name>.<domain>, or the node name when empty." },
   { name: "host", type: "string", default: "", order: 10, shortdesc: "Nova host name of this node (overrides nova.conf and domain)" },
   { name: "nova_conf", type: "string", default: "/etc/nova/nova.conf", order: 10, shortdesc: "nova.conf to read [DEFAULT] host from (and its .d directory)" },
-  { name: "evacuation_delay", type: "integer", default: 0, min: 0, order: 10, shortdesc: "Seconds to pause after an evacuation finished, before nova-compute starts",
+  { name: "evacuation_delay", type: "second", default: 0, min: 0, order: 10, shortdesc: "Seconds to pause after an evacuation finished, before nova-compute starts",
     longdesc: "The shell agent needed 120 s because 'no' only meant 'requests accepted'. NovaEvacuate now reports done only when every instance is verified recovered, so the default is 0." },
   { name: "systemd_unit", type: "string", default: "", order: 20, shortdesc: "systemd unit that runs nova-compute (e.g. nova-compute)" },
   { name: "command", type: "string", default: "", order: 20, shortdesc: "Command that runs nova-compute in the foreground, when there is no systemd unit" },
   { name: "wait_only", type: "boolean", default: false, order: 20, shortdesc: "Only gate: wait for the evacuation, start nothing (drop-in for nova-compute-wait)" },
   { name: "lift_fence", type: "boolean", default: true, order: 20, shortdesc: "After the wait, clear forced_down and re-enable the service (what fence_compute on does)" },
-  { name: "stop_timeout", type: "integer", default: 60, min: 1, order: 20, shortdesc: "Seconds a command gets after SIGTERM before SIGKILL" },
+  { name: "stop_timeout", type: "second", default: 60, min: 1, order: 20, shortdesc: "Seconds a command gets after SIGTERM before SIGKILL" },
 ];
+
+/** The command runner of this resource; its pid file is all stop needs, so it also stops a command no longer configured. */
+function commandRunnerOf(context: OcfContext, command: string): ServiceRunner {
+  const { params, environment } = context;
+  return commandRunner(command, {
+    pidFile: stateFilePath(environment, ".pid"),
+    logFile: stateFilePath(environment, ".log"),
+    // SIGKILL comes after stop_timeout, or sooner if the operation's own timeout would pass first.
+    stopTimeoutMs: Math.min(numberParam(params, "stop_timeout", 60) * 1000, Math.max(1_000, context.deadline - Date.now())),
+  });
+}
 
 /** How this resource runs nova-compute, from its parameters; undefined for wait-only. */
 function runnerOf(context: OcfContext): ServiceRunner | undefined {
-  const { params, environment } = context;
+  const { params } = context;
   if (booleanParam(params, "wait_only")) return undefined;
   const unit = stringParam(params, "systemd_unit");
   if (unit) return systemdRunner(unit);
   const command = stringParam(params, "command");
-  if (command) {
-    return commandRunner(command, {
-      pidFile: stateFilePath(environment, ".pid"),
-      logFile: stateFilePath(environment, ".log"),
-      stopTimeoutMs: numberParam(params, "stop_timeout", 60) * 1000,
-    });
-  }
+  if (command) return commandRunnerOf(context, command);
   throw configError("set systemd_unit, command, or wait_only=true");
 }
 
@@ -127,9 +132,19 @@ async function monitor(context: OcfContext): Promise<OcfCode> {
   return OCF.SUCCESS;
 }
 
-/** Stop: stop nova-compute (or the gate). */
+/**
+ * Stop: stop nova-compute (or the gate). Stop must succeed whenever the service can be stopped (a failed stop gets
+ * the node fenced), so a configuration that no longer says how nova-compute runs still stops the command this
+ * resource started, from its pid file.
+ */
 async function stop(context: OcfContext): Promise<void> {
-  const runner = runnerOf(context);
+  let runner: ServiceRunner | undefined;
+  try {
+    runner = runnerOf(context);
+  } catch (error) {
+    context.log.warn(`${oneLine(error)}; stopping whatever this resource started`);
+    runner = commandRunnerOf(context, "nova-compute");
+  }
   if (runner) await runner.stop();
   await markStopped(context.environment);
 }

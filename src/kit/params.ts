@@ -112,7 +112,7 @@ function defaultOf(spec: ParamSpec): string | number | boolean | undefined {
 export interface ParseOptions {
   /**
    * Lenient parsing (actions that must work whatever the configuration, such as stop): an invalid value takes its
-   * default and this is called with the reason; without it an invalid value throws.
+   * default, a missing required one stays unset, and this is called with the reason; without it both throw.
    */
   readonly onInvalid?: (message: string) => void;
 }
@@ -140,7 +140,9 @@ export function parseParams(specs: readonly ParamSpec[], raw: ReadonlyMap<string
       }
     }
     if (spec.required && (values[spec.name] === undefined || values[spec.name] === "")) {
-      throw new AgentError("configured", `parameter ${spec.name} is required but not set`);
+      const message = `parameter ${spec.name} is required but not set`;
+      if (!options.onInvalid) throw new AgentError("configured", message);
+      options.onInvalid(message);
     }
   }
   return values;

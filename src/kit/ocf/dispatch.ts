@@ -22,12 +22,12 @@ export const OCF_CODE_OF_KIND: Readonly<Record<ErrorKind, OcfCode>> = {
 
 /**
  * What an invalid configuration means for each kind of call (the resource-agents convention):
- * a probe reports "not running" (the resource cannot be running here), stop still stops,
- * anything else fails with the error's own code.
+ * a probe reports "not running" (the resource cannot be running here); stop still stops, with the default of each
+ * malformed parameter (and a warning) and every other value as given; anything else fails with the error's own code.
  */
-const INVALID_CONFIG_POLICY: Readonly<Record<string, "not-running" | "proceed" | "fail">> = {
+const INVALID_CONFIG_POLICY: Readonly<Record<string, "not-running" | "lenient" | "fail">> = {
   probe: "not-running",
-  stop: "proceed",
+  stop: "lenient",
 };
 
 /** Safety margin kept between our deadline and Pacemaker's operation timeout. */
@@ -72,20 +72,18 @@ export async function runResourceAgent(
     action, params: values, environment, probe, log, signal, deadline: startedAt + timeoutMs * (1 - DEADLINE_MARGIN),
   });
   try {
-    params = parseParams(agent.params, environment.params);
+    const onInvalid = policy === "lenient" ? (message: string) => log.warn(message) : undefined;
+    params = parseParams(agent.params, environment.params, { onInvalid });
     registerSecrets(secretValues(agent.params, params));
-    if (action !== "stop") await agent.validate?.(context(params));
+    if (policy !== "lenient") await agent.validate?.(context(params));
   } catch (error) {
     const problem = toAgentError(error);
     if (policy === "not-running") {
       log.debug({ reason: problem.message }, "probe with an unusable configuration: reporting not running");
       return { exitCode: OCF.NOT_RUNNING };
     }
-    if (policy === "fail" || problem.kind !== "configured") {
-      log.error(problem.message);
-      return failure(OCF_CODE_OF_KIND[problem.kind], problem.message);
-    }
-    params = Object.fromEntries(agent.params.map((spec) => [spec.name, spec.default]));
+    log.error(problem.message);
+    return failure(OCF_CODE_OF_KIND[problem.kind], problem.message);
   }
   if (action === "validate-all") return { exitCode: OCF.SUCCESS };
 

@@ -82,6 +82,22 @@ describe("NovaCompute", () => {
     expect((await h.run(novaCompute, "monitor", command, MONITOR)).exitCode).toBe(7);
   });
 
+  it("stops the command even when stop_timeout is malformed, with the default and a warning", async () => {
+    const command = { ...h.credentials(), host: "compute-3", command: "sleep 300", stop_timeout: "1" };
+    expect((await h.run(novaCompute, "start", command)).exitCode).toBe(0);
+    const run = await h.run(novaCompute, "stop", { ...command, stop_timeout: "sixty seconds" });
+    expect(run.exitCode).toBe(0);
+    expect(run.log).toContain("parameter stop_timeout must be a whole number of seconds, got 'sixty seconds'; using its default 60");
+    expect((await h.run(novaCompute, "monitor", command, MONITOR)).exitCode).toBe(7);
+  });
+
+  it("stops a command it started even after the configuration lost it", async () => {
+    const command = { ...h.credentials(), host: "compute-3", command: "sleep 300", stop_timeout: "1" };
+    expect((await h.run(novaCompute, "start", command)).exitCode).toBe(0);
+    expect((await h.run(novaCompute, "stop", { ...h.credentials(), host: "compute-3" })).exitCode).toBe(0);
+    expect((await h.run(novaCompute, "monitor", command, MONITOR)).exitCode).toBe(7);
+  });
+
   it("reads its Nova host name from nova.conf when no host is given", async () => {
     const conf = join(h.stateDir, "nova.conf");
     writeFileSync(conf, "[DEFAULT]\nhost = compute-3\n[libvirt]\nhost = nope\n");

@@ -69,11 +69,13 @@ describe("runResourceAgent: configuration", () => {
     expect(calls.actions.map((context) => context.action)).toEqual(handled);
   });
 
-  it("gives stop the defaults when the configuration is unusable", async () => {
-    const { calls } = await run(["stop"], { OCF_RESKEY_count: "many" });
+  it("gives stop the default of a malformed parameter only, keeps every other value, and warns", async () => {
+    const { calls, log, outcome } = await run(["stop"], { ...CONFIGURED, OCF_RESKEY_count: "many", OCF_RESKEY_grace: "45s" });
+    expect(outcome).toEqual({ exitCode: 0 });
     expect(calls.actions[0]?.params).toEqual({
-      state_file: undefined, count: 3, grace: 30, enabled: true, password: undefined, verbose: false, internal_knob: undefined,
+      state_file: "/run/kit-test.state", count: 3, grace: 45, enabled: true, password: undefined, verbose: false, internal_knob: undefined,
     });
+    expect(log).toContain("parameter count must be a whole number, got 'many'; using its default 3");
   });
 
   it("hands typed parameters to the handler", async () => {
