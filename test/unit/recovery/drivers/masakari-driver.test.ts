@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createMasakariApi } from "../../../../src/openstack/masakari/masakari-api.js";
+import { generatedTimeOf, MasakariDriver } from "../../../../src/recovery/drivers/masakari-driver.js";
+import type { DriverHost } from "../../../../src/recovery/drivers/recovery-driver.js";
+import type { FakeReply, FakeRequest } from "../../openstack/fake-server.js";
+import { startFakeBackends, type FakeBackends } from "../../openstack/masakari/fake-backends.js";
+
+const HOST: DriverHost = { host: "compute-2", failureId: "compute-2@1765076400", fencedAt: "2026-12-07T03:00:00.456Z", onSharedStorage: false };
+const signal = new AbortController().signal;
+
+/** A Masakari with one segment holding compute-1..3; notifications kept in memory. */
+function fakeMasakari(opts: { conflict?: boolean; loseAnswer?: boolean; details?: string[]; detailsStatus?: number } = {}) {
+  const notifications: Array<Record<string, unknown>> = [];
+  const handler = (req: FakeRequest): FakeReply => {
+    if (req.path === "/segments") return { body: { segments: [{ uuid: "s-1", name: "pcmk", recovery_method: "auto", service_type: "COMPUTE" }] } };
+    if (req.path === "/segments/s-1/hosts") {
+      return { body: { hosts: [1, 2, 3].map((i) => ({ uuid: `h-${i}`, name: `compute-${i}`, type: "COMPUTE", control_attributes: "x", reserved: false, on_maintenance: false })) } };
+    }
+    if (req.path === "/notifications" && req.method === "POST") {
+      if (opts.conflict) return { status: 409, body: { conflictingRequest: { message: "in maintenance" } } };
+      const body = req.body as { notification: { generated_time: string } };
+      const n = { notification_uuid: `n-${notifications.length + 1}`, status: "new", type: "COMPUTE_HOST",
+        generated_time: body.notification.generated_time.replace("Z", ".000000"), source_host_uuid: "h-2" };
+      notifications.push(n);
+      return opts.loseAnswer ? "destroy" : { body: { notification: n } };
+    }
+    if (req.path === "/notifications") return { body: { notifications: notifications.filter((n) => n.source_host_uuid === req.query.get("source_host_uuid")) } };
+    const one = notifications.find((n) => req.path === `/notifications/${String(n.notification_uuid)}`);
+    if (!one) return { status: 404, body: {} };
+    if (req.headers["openstack-api-version"] === "instance-ha 1.1") {
+      if (opts.detailsStatus) return { status: opts.detailsStatus, body: {} };
+      return { body: { notification: { ...one, recovery_workflow_details: [{ progress_details: (opts.details ?? []).map((message) => ({ message })) }] } } };
+    }
+    return { body: { notification: one } };
+  };
+  return { notifications, handler };
+}
+
+let fake: FakeBackends | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+describe("MasakariDriver", () => {
+  it("notifies once per failure: a second controller's driver follows the same notification", async () => {
+    const m = fakeMasakari();
+    fake = await startFakeBackends(m.handler);
+    const first = await new MasakariDriver(createMasakariApi(fake.session("masakari"))).advance(HOST, signal);
+    expect(first).toEqual({ state: "running", recovered: 0, failed: 0, ref: "n-1", detail: "notification new" });
+    const other = await new MasakariDriver(createMasakariApi(fake.session("masakari"))).advance(HOST, signal);
+    expect(other.ref).toBe("n-1");
+    expect(m.notifications).toHaveLength(1);
+    expect(fake.calls("masakari").filter((c) => c.method === "POST")).toHaveLength(1);
+  });
+
+  it("sends the fencing time to the second as generated_time", () => {
+    expect(generatedTimeOf("2026-12-07T03:00:00.456Z")).toBe("2026-12-07T03:00:00Z");
+    expect(generatedTimeOf("2026-12-07T03:00:00")).toMatch(/^2026-12-07T\d\d:00:00Z$/);
+  });
+
+  it("finds the notification again when the answer to the POST was lost", async () => {
+    const m = fakeMasakari({ loseAnswer: true });
+    fake = await startFakeBackends(m.handler);
+    const driver = new MasakariDriver(createMasakariApi(fake.session("masakari")));
+    expect((await driver.advance(HOST, signal)).state).toBe("pending");
+    expect(await driver.advance(HOST, signal)).toMatchObject({ state: "running", ref: "n-1" });
+    expect(m.notifications).toHaveLength(1);
+  });
+
+  it("follows the existing notification after a 409", async () => {
+    // Another controller's POST is not listed yet when this driver looks first: its POST gets 409, it looks again.
+    const m = fakeMasakari({ conflict: true });
+    m.notifications.push({ notification_uuid: "n-1", status: "running", type: "COMPUTE_HOST", generated_time: "2026-12-07T03:00:00.000000", source_host_uuid: "h-2" });
+    let lists = 0;
+    fake = await startFakeBackends((req) => {
+      if (req.path === "/notifications" && req.method === "GET" && lists++ === 0) return { body: { notifications: [] } };
+      return m.handler(req);
+    });
+    const progress = await new MasakariDriver(createMasakariApi(fake.session("masakari"))).advance(HOST, signal);
+    expect(progress).toMatchObject({ state: "running", ref: "n-1" });
+    expect(fake.calls("masakari").filter((c) => c.method === "POST")).toHaveLength(1);
+  });
+
+  it("stays pending with the reason when Masakari refuses a host that has no notification of this failure", async () => {
+    fake = await startFakeBackends(fakeMasakari({ conflict: true }).handler);
+    const progress = await new MasakariDriver(createMasakariApi(fake.session("masakari"))).advance(HOST, signal);
+    expect(progress.state).toBe("pending");
+    expect(progress.detail).toContain("refused the notification (409)");
+  });
+
+  it("stays pending, without throwing, while Masakari is down", async () => {
+    fake = await startFakeBackends(() => ({ status: 503, body: {} }));
+    const progress = await new MasakariDriver(createMasakariApi(fake.session("masakari"))).advance(HOST, signal);
+    expect(progress.state).toBe("pending");
+    expect(progress.detail).toMatch(/^Masakari could not be asked, retrying: /);
+    await fake.close();
+    const gone = fake;
+    fake = undefined;
+    const unreachable = await new MasakariDriver(createMasakariApi(gone.session("masakari"))).advance(HOST, signal);
+    expect(unreachable.state).toBe("pending");
+  });
+
+  it("reports a finished notification as done with the counts from its progress messages", async () => {
+    const m = fakeMasakari({ details: ["Successfully evacuate instances 'a,b' from host 'compute-2'", "Failed to evacuate instances 'c' from host 'compute-2'"] });
+    fake = await startFakeBackends(m.handler);
+    const driver = new MasakariDriver(createMasakariApi(fake.session("masakari")));
+    await driver.advance(HOST, signal);
+    m.notifications[0]!.status = "finished";
+    expect(await driver.advance(HOST, signal)).toEqual({ state: "done", recovered: 2, failed: 1, ref: "n-1", detail: "notification finished; failed: c" });
+    m.notifications[0]!.status = "ignored";
+    expect((await driver.advance(HOST, signal)).state).toBe("failed");
+  });
+
+  it("still reports the end when the details (1.1) cannot be read", async () => {
+    const m = fakeMasakari({ detailsStatus: 500 });
+    fake = await startFakeBackends(m.handler);
+    const driver = new MasakariDriver(createMasakariApi(fake.session("masakari")));
+    await driver.advance(HOST, signal);
+    m.notifications[0]!.status = "failed";
+    expect(await driver.advance(HOST, signal)).toMatchObject({ state: "failed", recovered: 0, failed: 0, ref: "n-1" });
+  });
+
+  it("asks nothing once aborted", async () => {
+    fake = await startFakeBackends(fakeMasakari().handler);
+    const aborted = AbortSignal.abort();
+    expect((await new MasakariDriver(createMasakariApi(fake.session("masakari"))).advance(HOST, aborted)).state).toBe("pending");
+    expect(fake.calls("masakari")).toHaveLength(0);
+  });
+});

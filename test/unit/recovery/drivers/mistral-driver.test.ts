@@ -1,0 +1,104 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { createMistralApi } from "../../../../src/openstack/mistral/mistral-api.js";
+import { descriptionOf, executionIdOf, MistralDriver, WORKFLOW_NAME } from "../../../../src/recovery/drivers/mistral-driver.js";
+import type { DriverHost } from "../../../../src/recovery/drivers/recovery-driver.js";
+import type { FakeReply, FakeRequest } from "../../openstack/fake-server.js";
+import { startFakeBackends, type FakeBackends } from "../../openstack/masakari/fake-backends.js";
+
+const HOST: DriverHost = { host: "compute-2", failureId: "compute-2@1765076400", fencedAt: "2026-12-07T03:00:00Z", onSharedStorage: true };
+const signal = new AbortController().signal;
+
+/** A Mistral keeping executions in memory; a second POST with a known id answers the existing one, as Mistral does. */
+function fakeMistral() {
+  const executions = new Map<string, Record<string, unknown>>();
+  const tasks: Array<Record<string, unknown>> = [];
+  const handler = (req: FakeRequest): FakeReply => {
+    if (req.path === "/executions" && req.method === "POST") {
+      const body = req.body as { id: string; workflow_name: string; description: string; input: string };
+      if (!executions.has(body.id)) {
+        executions.set(body.id, { id: body.id, workflow_name: body.workflow_name, description: body.description, input: body.input,
+          state: "RUNNING", state_info: null, output: "{}", created_at: "2026-12-07 03:00:01" });
+      }
+      return { status: 201, body: executions.get(body.id) };
+    }
+    if (req.path === "/executions") {
+      return { body: { executions: [...executions.values()].filter((e) => e.description === req.query.get("description")) } };
+    }
+    if (req.path === "/tasks") return { body: { tasks } };
+    const e = executions.get(req.path.replace("/executions/", ""));
+    return e ? { body: e } : { status: 404, body: { faultstring: "Execution not found" } };
+  };
+  return { executions, tasks, handler };
+}
+
+let fake: FakeBackends | undefined;
+afterEach(async () => {
+  await fake?.close();
+  fake = undefined;
+});
+
+describe("MistralDriver", () => {
+  it("starts one execution per host and failure, with the spec's input, under an id every controller derives alike", async () => {
+    const m = fakeMistral();
+    fake = await startFakeBackends(m.handler);
+    const progress = await new MistralDriver(createMistralApi(fake.session("mistral"))).advance(HOST, signal);
+    const id = executionIdOf(HOST.host, HOST.failureId);
+    expect(progress).toEqual({ state: "running", recovered: 0, failed: 0, ref: id, detail: "execution RUNNING" });
+    const other = await new MistralDriver(createMistralApi(fake.session("mistral"))).advance(HOST, signal);
+    expect(other.ref).toBe(id);
+    expect(m.executions.size).toBe(1);
+    const created = m.executions.get(id)!;
+    expect(created.workflow_name).toBe(WORKFLOW_NAME);
+    expect(JSON.parse(String(created.input))).toEqual({ search_opts: { host: "compute-2" }, on_shared_storage: true });
+    expect(created.description).toBe(descriptionOf(HOST));
+  });
+
+  it("derives a UUID-shaped id that differs per failure", () => {
+    const a = executionIdOf("compute-2", "f1");
+    expect(a).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(executionIdOf("compute-2", "f1")).toBe(a);
+    expect(executionIdOf("compute-2", "f2")).not.toBe(a);
+  });
+
+  it("follows an execution of this host and failure started under another id", async () => {
+    const m = fakeMistral();
+    m.executions.set("manual", { id: "manual", workflow_name: WORKFLOW_NAME, description: descriptionOf(HOST), state: "RUNNING", output: "{}", created_at: "x" });
+    fake = await startFakeBackends(m.handler);
+    expect((await new MistralDriver(createMistralApi(fake.session("mistral"))).advance(HOST, signal)).ref).toBe("manual");
+    expect(m.executions.size).toBe(1);
+  });
+
+  it("reports SUCCESS as done with the workflow's counts", async () => {
+    const m = fakeMistral();
+    fake = await startFakeBackends(m.handler);
+    const driver = new MistralDriver(createMistralApi(fake.session("mistral")));
+    await driver.advance(HOST, signal);
+    const e = m.executions.get(executionIdOf(HOST.host, HOST.failureId))!;
+    e.state = "SUCCESS";
+    e.output = JSON.stringify({ host: "compute-2", servers: 3, recovered: ["a", "b", "c"], failed: {}, attempts: 1 });
+    expect(await driver.advance(HOST, signal)).toMatchObject({ state: "done", recovered: 3, failed: 0 });
+  });
+
+  it("reports ERROR as failed with the failed tasks and a reason per instance", async () => {
+    const m = fakeMistral();
+    fake = await startFakeBackends(m.handler);
+    const driver = new MistralDriver(createMistralApi(fake.session("mistral")));
+    await driver.advance(HOST, signal);
+    const e = m.executions.get(executionIdOf(HOST.host, HOST.failureId))!;
+    e.state = "ERROR";
+    e.state_info = "evacuations failed; see failed in the output";
+    e.output = JSON.stringify({ recovered: ["a"], failed: { b: "status ERROR (was ACTIVE) on compute-2" } });
+    m.tasks.push({ id: "t1", name: "evacuate", state: "ERROR" }, { id: "t2", name: "verify", state: "SUCCESS" });
+    expect(await driver.advance(HOST, signal)).toEqual({
+      state: "failed", recovered: 1, failed: 1, ref: e.id,
+      detail: "execution ERROR: evacuations failed; see failed in the output; failed tasks: evacuate; b: status ERROR (was ACTIVE) on compute-2",
+    });
+  });
+
+  it("stays pending, without throwing, while Mistral is down", async () => {
+    fake = await startFakeBackends(() => ({ status: 503, body: {} }));
+    const progress = await new MistralDriver(createMistralApi(fake.session("mistral"))).advance(HOST, signal);
+    expect(progress).toMatchObject({ state: "pending", ref: executionIdOf(HOST.host, HOST.failureId) });
+    expect(progress.detail).toMatch(/^Mistral could not be asked, retrying: /);
+  });
+});
