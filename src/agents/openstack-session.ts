@@ -1,6 +1,7 @@
 // Turns agent parameters into an authenticated OpenStack session, with secrets kept out of argv and logs.
 // The HTTP client, YAML and execa are imported lazily: meta-data, usage and probes never pay for loading them.
 import { AgentError } from "../kit/agent-error.js";
+import { childEnvironment } from "../kit/child-env.js";
 import { registerSecrets, type Logger } from "../kit/logger.js";
 import { numberParam, stringParam, type ParamValues } from "../kit/params.js";
 import type { OpenStack } from "../openstack/api.js";
@@ -9,7 +10,7 @@ import type { CloudConfig } from "../openstack/types.js";
 /** Runs password_script (the fencing library's way to keep the password out of the device configuration). */
 async function passwordFromScript(script: string): Promise<string> {
   const { execa } = await import("execa");
-  const result = await execa("/bin/sh", ["-c", script], { reject: false, timeout: 30_000, stdin: "ignore" });
+  const result = await execa("/bin/sh", ["-c", script], { reject: false, timeout: 30_000, stdin: "ignore", env: childEnvironment(), extendEnv: false });
   if (result.exitCode !== 0) throw new AgentError("configured", `password_script failed (exit ${result.exitCode ?? "?"}): check the script`);
   const password = String(result.stdout).replace(/\s+$/, "");
   registerSecrets([password]);

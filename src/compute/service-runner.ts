@@ -4,6 +4,7 @@ import { openSync } from "node:fs";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AgentError } from "../kit/agent-error.js";
+import { childEnvironment } from "../kit/child-env.js";
 
 /** Starts, stops and checks nova-compute. */
 export interface ServiceRunner {
@@ -16,7 +17,7 @@ export interface ServiceRunner {
 
 /** nova-compute as a systemd unit. */
 export function systemdRunner(unit: string): ServiceRunner {
-  const systemctl = async (...args: string[]) => (await import("execa")).execa("systemctl", args, { reject: false, timeout: 120_000, stdin: "ignore" });
+  const systemctl = async (...args: string[]) => (await import("execa")).execa("systemctl", args, { reject: false, timeout: 120_000, stdin: "ignore", env: childEnvironment(), extendEnv: false });
   return {
     description: `systemd unit ${unit}`,
     async start() {
@@ -54,7 +55,7 @@ export function commandRunner(command: string, options: { pidFile: string; logFi
     description: `command ${command.split(/\s+/)[0]}`,
     async start() {
       const log = openSync(options.logFile, "a", 0o640);
-      const child = spawn("/bin/sh", ["-c", `exec ${command}`], { detached: true, stdio: ["ignore", log, log] });
+      const child = spawn("/bin/sh", ["-c", `exec ${command}`], { detached: true, stdio: ["ignore", log, log], env: childEnvironment() });
       if (child.pid === undefined) throw new AgentError("generic", `could not start '${command}'`);
       child.unref();
       await writeFile(options.pidFile, `${child.pid}\n`);

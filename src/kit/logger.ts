@@ -22,6 +22,12 @@ export function registerSecrets(values: Iterable<string>): void {
   for (const value of values) if (value.length >= 3) knownSecrets.add(value);
 }
 
+/** True when a text holds a registered secret. */
+export function holdsSecret(text: string): boolean {
+  for (const secret of knownSecrets) if (text.includes(secret)) return true;
+  return false;
+}
+
 /** Replaces every registered secret in a text with "****". */
 export function scrubSecrets(text: string): string {
   let scrubbed = text;

@@ -1,5 +1,6 @@
 // attrd_updater, the way the peers call it: private values of the `evacuate` attribute per Nova host.
 import { AgentError } from "../kit/agent-error.js";
+import { childEnvironment } from "../kit/child-env.js";
 import { EVACUATE_ATTRIBUTE } from "./evacuate-attribute.js";
 
 /** attrd_updater's exit code for "attribute does not exist" (CRM_EX_CONFIG). */
@@ -49,7 +50,7 @@ export function attrdUpdater(options: { binary?: string; name?: string } = {}): 
   const name = options.name ?? EVACUATE_ATTRIBUTE;
   const run = async (args: string[], env: NodeJS.ProcessEnv = process.env) => {
     const { execa } = await import("execa");
-    const result = await execa(binary, args, { reject: false, timeout: CALL_TIMEOUT_MS, stdin: "ignore", env, extendEnv: false });
+    const result = await execa(binary, args, { reject: false, timeout: CALL_TIMEOUT_MS, stdin: "ignore", env: childEnvironment(env), extendEnv: false });
     if (result.failed && result.exitCode === undefined) {
       const reason = result.timedOut ? "timed out" : (result.shortMessage ?? "could not run");
       throw new AgentError(result.code === "ENOENT" ? "installed" : "generic", `attrd_updater ${reason}: is Pacemaker running on this node?`);

@@ -1,5 +1,6 @@
 // What Pacemaker tells an OCF agent through its environment.
 import { execFile } from "node:child_process";
+import { childEnvironment } from "../child-env.js";
 
 /** The OCF environment of one agent invocation. */
 export interface OcfEnvironment {
@@ -55,7 +56,7 @@ export function isProbe(action: string, environment: OcfEnvironment): boolean {
 export async function withManualRunNode(environment: OcfEnvironment, env: NodeJS.ProcessEnv): Promise<OcfEnvironment> {
   if (environment.onNode || env.PCMK_service !== "crm_resource") return environment;
   const name = await new Promise<string>((resolve) => {
-    execFile("crm_node", ["-n"], { timeout: 5_000, env }, (error, stdout) => resolve(error ? "" : String(stdout).trim()));
+    execFile("crm_node", ["-n"], { timeout: 5_000, env: childEnvironment(env) }, (error, stdout) => resolve(error ? "" : String(stdout).trim()));
   });
   return /^[\w.-]+$/.test(name) ? { ...environment, onNode: name } : environment;
 }

@@ -1,5 +1,5 @@
 // NovaCompute in-process: it starts nova-compute only once its host's evacuation is finished, then lifts the fence.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { novaCompute } from "../../../src/agents/nova-compute.js";
@@ -96,6 +96,22 @@ describe("NovaCompute", () => {
     expect((await h.run(novaCompute, "start", command)).exitCode).toBe(0);
     expect((await h.run(novaCompute, "stop", { ...h.credentials(), host: "compute-3" })).exitCode).toBe(0);
     expect((await h.run(novaCompute, "monitor", command, MONITOR)).exitCode).toBe(7);
+  });
+
+  it("starts the command without the password or any other secret in its environment", async () => {
+    const dump = join(h.stateDir, "child-env.txt");
+    const command = { ...h.credentials(), host: "compute-3", command: `sh -c 'env > ${dump}; exec sleep 300'`, stop_timeout: "1" };
+    const secrets = { OCF_RESKEY_password: "secret", OS_PASSWORD: "os-pw", OS_TOKEN: "tok", MY_DB_PASSWORD: "db", KEEP_ME: "kept" };
+    Object.assign(process.env, secrets);
+    try {
+      expect((await h.run(novaCompute, "start", command)).exitCode).toBe(0);
+    } finally {
+      for (const key of Object.keys(secrets)) delete process.env[key];
+      await h.run(novaCompute, "stop", command);
+    }
+    const env = readFileSync(dump, "utf8");
+    expect(env).toContain("KEEP_ME=kept");
+    for (const name of ["OCF_RESKEY_password", "OS_PASSWORD", "OS_TOKEN", "MY_DB_PASSWORD"]) expect(env).not.toContain(`${name}=`);
   });
 
   it("reads its Nova host name from nova.conf when no host is given", async () => {
