@@ -4,6 +4,7 @@ import { oneLine, toAgentError } from "../kit/agent-error.js";
 import { createLogger, scrubSecrets, type Logger } from "../kit/logger.js";
 import { runProcess, type Outcome } from "../kit/runtime.js";
 import { attrdUpdater, type AttrdClient } from "../pacemaker/attrd.js";
+import { addBackendCommands } from "./backend-commands.js";
 import { CLI_EXIT } from "./cli-exit-codes.js";
 import { statusCommand, type StatusOptions } from "./status-command.js";
 
@@ -59,6 +60,7 @@ function program(context: CliContext, output: { text: string }, result: { outcom
       const log = context.makeLog(options.verbose === true);
       result.outcome = await statusCommand(hosts, options, { env: context.env, log, attrd: context.attrd() });
     });
+  addBackendCommands(root, context, result);
   return root;
 }
 
