@@ -8,7 +8,14 @@ import { markerPending, parseNovaMarker, type NovaMarker } from "../recovery/hos
 /** The phases `nova-ha status` reports, in the order a failed host goes through them (then the odd cases). */
 export type HostPhase =
   | "ok" | "down" | "fenced" | "evacuating" | "evacuated" | "unfencing"
-  | "blocked" | "disabled" | "unmatched" | "bad-flag";
+  | "blocked" | "stalled" | "disabled" | "unmatched" | "bad-flag";
+
+/**
+ * How long a host may stay at `yes` under our `fenced` marker before status calls it stalled: 3 monitors at the
+ * 60 s interval of the shell NovaEvacuate's deployments, 18 at ours' 10 s. An evacuator that picks a host up writes
+ * `<node>@<epoch>` at once.
+ */
+export const STALL_AFTER_MS = 3 * 60_000;
 
 /** What the rules look at for one host. */
 export interface HostFacts {
@@ -16,6 +23,8 @@ export interface HostFacts {
   readonly service: ComputeService | undefined;
   /** The attrd value; undefined when attrd could not be read, "" when the host has none. */
   readonly attrd: string | undefined;
+  /** The time of the report (ms since the epoch); the stall rule is off without it. */
+  readonly now?: number;
 }
 
 /** One rule: when it applies, and what it tells the operator. */
@@ -33,6 +42,13 @@ const ourPhase = (marker: NovaMarker): string | undefined => (marker.kind === "o
 const field = (marker: NovaMarker, name: string): string => (marker.kind === "ours" ? (marker.fields[name] ?? "?") : "?");
 /** " at <time>" from our marker, "" when the reason is not ours. */
 const at = (marker: NovaMarker): string => (marker.kind === "ours" && marker.fields.at ? ` at ${marker.fields.at}` : "");
+
+/** How long our fenced marker is older than the stall limit allows; undefined when it is not (or cannot be told). */
+function stalledFor(facts: HostFacts, marker: NovaMarker): number | undefined {
+  const since = Date.parse(field(marker, "at"));
+  if (facts.now === undefined || Number.isNaN(since)) return undefined;
+  return facts.now - since > STALL_AFTER_MS ? facts.now - since : undefined;
+}
 
 /** Who runs the evacuation and since when, from attrd's <node>@<epoch> or else Nova's marker. */
 function evacuatingDetail(flag: EvacuateFlag | undefined, marker: NovaMarker): string {
@@ -58,6 +74,13 @@ const PHASE_RULES: readonly PhaseRule[] = [
     phase: "blocked",
     applies: (facts, flag, marker) => (flagged(flag) || markerPending(marker)) && !isFencedInNova(facts.service as ComputeService),
     detail: () => "flagged for evacuation, but nova-compute is up and not forced down: nothing is evacuated until fencing completes",
+  },
+  {
+    phase: "stalled",
+    applies: (facts, flag, marker) => flag?.kind === "requested" && ourPhase(marker) === "fenced" && stalledFor(facts, marker) !== undefined,
+    detail: (facts, _flag, marker) =>
+      `flagged yes since ${field(marker, "at")} (${Math.floor((stalledFor(facts, marker) ?? 0) / 60_000)} min) and no evacuator picked it up: ` +
+      "is NovaEvacuate running? The shell NovaEvacuate on Pacemaker 2.1.5 never sees a compute host (pacemaker#3027, docs/compatibility.md)",
   },
   {
     phase: "evacuating",
@@ -119,7 +142,7 @@ export interface HostStatus {
  * Pairs attrd entries with Nova services by the rules fence_compute used to write them (host-name.ts), and reads each
  * host's phase. `flags` undefined means attrd could not be read. Attrd entries with no service come last.
  */
-export function hostStatuses(services: readonly ComputeService[], flags: ReadonlyMap<string, string> | undefined): HostStatus[] {
+export function hostStatuses(services: readonly ComputeService[], flags: ReadonlyMap<string, string> | undefined, now?: number): HostStatus[] {
   const byService = new Map<string, string>();
   const unmatched: string[] = [];
   for (const attrdHost of flags?.keys() ?? []) {
@@ -133,7 +156,7 @@ export function hostStatuses(services: readonly ComputeService[], flags: Readonl
   }
   const status = (host: string, service: ComputeService | undefined, attrdHost: string | undefined): HostStatus => {
     const attrd = flags === undefined ? undefined : attrdHost === undefined ? "" : (flags.get(attrdHost) ?? "");
-    return { host, attrdHost, service, attrd, ...hostPhase({ service, attrd }) };
+    return { host, attrdHost, service, attrd, ...hostPhase({ service, attrd, now }) };
   };
   return [
     ...[...services].sort((a, b) => a.host.localeCompare(b.host)).map((service) => status(service.host, service, byService.get(service.host))),

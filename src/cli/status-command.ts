@@ -56,7 +56,7 @@ export async function statusCommand(hosts: readonly string[], options: StatusOpt
   try {
     const services = await openstack.compute.listServices();
     const attrd = await flags;
-    const rows = selectRows(hostStatuses(services, attrd.values), hosts, options.all === true);
+    const rows = selectRows(hostStatuses(services, attrd.values, Date.now()), hosts, options.all === true);
     const context = { attrdError: attrd.error, serviceCount: services.length };
     const stdout = options.json ? renderJson(rows, context) : renderTable(rows, context);
     if (attrd.error === undefined) return { exitCode: CLI_EXIT.OK, stdout };

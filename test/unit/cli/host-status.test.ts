@@ -1,6 +1,6 @@
 // The phase rules of `nova-ha status` and the pairing of attrd entries with Nova services.
 import { describe, expect, it } from "vitest";
-import { hostPhase, hostStatuses, type HostPhase } from "../../../src/cli/host-status.js";
+import { STALL_AFTER_MS, hostPhase, hostStatuses, type HostPhase } from "../../../src/cli/host-status.js";
 import type { ComputeService } from "../../../src/openstack/types.js";
 import { formatNovaMarker } from "../../../src/recovery/host/nova-marker.js";
 
@@ -54,6 +54,16 @@ describe("hostPhase", () => {
     const result = hostPhase({ service: service(overrides), attrd });
     expect(result.phase).toBe(phase);
     expect(result.detail).toMatch(detail);
+  });
+
+  it("yes for longer than the stall limit under our fenced marker, with nobody in progress, is stalled and says where to look", () => {
+    const now = AT.getTime() + STALL_AFTER_MS + 1000;
+    const result = hostPhase({ service: service(fenced(formatNovaMarker("fenced", AT))), attrd: "yes", now });
+    expect(result.phase).toBe("stalled");
+    expect(result.detail).toMatch(/flagged yes since 2024-05-01T10:00:00.000Z \(3 min\) and no evacuator picked it up/);
+    expect(result.detail).toMatch(/pacemaker#3027/);
+    expect(hostPhase({ service: service(fenced(formatNovaMarker("fenced", AT))), attrd: "yes", now: AT.getTime() + 60_000 }).phase).toBe("fenced");
+    expect(hostPhase({ service: service(fenced(formatNovaMarker("fenced", AT))), attrd: "ctl-1@1714557600", now }).phase).toBe("evacuating");
   });
 
   it("an attrd entry without a Nova service is unmatched and says what to check", () => {
