@@ -1,5 +1,5 @@
 // Drives the recorded fake attrd_updater (test/fakes/bin): puts it first on PATH and reads/writes its state.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 
@@ -50,5 +50,39 @@ export function useFakeAttrd(): FakeAttrd {
     calls: () => (existsSync(join(dir, "calls.log")) ? readFileSync(join(dir, "calls.log"), "utf8").split("\n").filter(Boolean) : []),
     reset,
     remove: () => rmSync(base, { recursive: true, force: true }),
+  };
+}
+
+/** One fake attrd whose state lives in `dir`, for callers that pass FAKE_ATTRD_DIR to each child themselves. */
+export interface FakeAttrdDir {
+  readonly dir: string;
+  /** A node's value of an attribute (default `evacuate`), undefined when never set. */
+  value(host: string, name?: string): string | undefined;
+  /** Forgets every value of a node, as attrd does when a remote node reconnects. Returns the names it dropped. */
+  forget(host: string): string[];
+  /** Every attrd_updater call's argv, one line each. */
+  calls(): string[];
+}
+
+/** A fake attrd state directory, without touching this process's environment. */
+export function fakeAttrdAt(dir: string): FakeAttrdDir {
+  mkdirSync(dir, { recursive: true });
+  return {
+    dir,
+    value: (host, name = "evacuate") => {
+      const file = join(dir, name, host);
+      return existsSync(file) ? readFileSync(file, "utf8") : undefined;
+    },
+    forget: (host) => {
+      const dropped: string[] = [];
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory() && existsSync(join(dir, entry.name, host))) {
+          rmSync(join(dir, entry.name, host), { force: true });
+          dropped.push(entry.name);
+        }
+      }
+      return dropped;
+    },
+    calls: () => (existsSync(join(dir, "calls.log")) ? readFileSync(join(dir, "calls.log"), "utf8").split("\n").filter(Boolean) : []),
   };
 }

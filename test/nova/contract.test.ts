@@ -54,3 +54,29 @@ describe("the contract: the simulator answers every call of the client as the re
     });
   }
 });
+
+/** Where Nova shows its database timestamps, per listing. */
+const DATABASE_TIMES = [
+  { request: { service: "compute", method: "GET", path: "/os-services", version: "2.53" }, fields: ["services[].updated_at"] },
+  { request: { service: "compute", method: "GET", path: "/os-migrations", version: "2.59" }, fields: ["migrations[].created_at", "migrations[].updated_at"] },
+  { request: { service: "compute", method: "GET", path: "/servers/detail", query: { all_tenants: "1" }, version: "2.53" }, fields: ["servers[].created", "servers[].updated"] },
+] as const;
+
+describe("timestamps: Nova on MariaDB stores whole seconds, and the simulator does by default", () => {
+  it("shows no sub-second part in any created_at / updated_at of services, migrations and servers", async () => {
+    if (!sim || !nova) throw new Error("the contract's clouds were not set up");
+    const problems: string[] = [];
+    for (const target of [sim, nova]) {
+      for (const { request, fields } of DATABASE_TIMES) {
+        const answer = await target.send(request);
+        for (const field of fields) {
+          for (const value of valuesAt(answer.body, field)) {
+            // "2026-12-07T03:04:05.000000", "2026-12-07T03:04:05Z" and null (never updated) are whole seconds.
+            if (typeof value === "string" && !/:\d\d(\.0+)?(Z|[+-]\d\d:?\d\d)?$/.test(value)) problems.push(`${target.name} ${request.path} ${field}: ${value}`);
+          }
+        }
+      }
+    }
+    expect(problems, `\n${problems.join("\n")}\n`).toEqual([]);
+  });
+});

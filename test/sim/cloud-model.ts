@@ -22,6 +22,11 @@ export interface SimConfig {
   evacuateChecksTaskState: boolean;
   /** While true, accepted rebuilds stop just before they land (task_state rebuild_spawning) and wait to be released. */
   evacuateHold: boolean;
+  /**
+   * Store created_at / updated_at (servers, migrations, services, faults) in whole seconds, as Nova on MariaDB does
+   * (DATETIME columns, fraction truncated). Default true; false keeps milliseconds.
+   */
+  wholeSecondTimestamps: boolean;
   /** Artificial delay added to every response of a service (identity, compute, image). */
   responseDelayMs: Record<string, number>;
   /** Delay before answering a route ("GET /compute/v2.1/servers/detail"); takes precedence over responseDelayMs. */

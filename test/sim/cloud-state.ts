@@ -4,10 +4,12 @@ import type { SimAppCredential, SimConfig, SimFlavor, SimHost, SimImage, SimMigr
 import { type CloudSeed, buildCloud } from "./cloud-seed.js";
 import { computeStartup } from "./compute-startup.js";
 import { EvacuationEngine } from "./evacuation-engine.js";
+import { EvacuateRecords } from "./evacuate-records.js";
 import { FailureBook, type FailureSpec } from "./failures.js";
 import { isUp, lastHeartbeat, processAlive } from "./host-liveness.js";
 import { IdentityStore } from "./identity-store.js";
 import { MigrationStore } from "./migration-store.js";
+import { NetFaultBook } from "./net-faults.js";
 import { Prng } from "./prng.js";
 import { type RequestCounts, RequestLog, type RequestLogEntry } from "./request-log.js";
 import { ServerStore } from "./server-store.js";
@@ -47,6 +49,10 @@ export class SimCloud {
   readonly evacuations: EvacuationEngine;
   readonly migrationStore: MigrationStore;
   readonly serverStore: ServerStore;
+  /** Every evacuate request answered, accepted or refused (the campaign's invariants read it). */
+  readonly evacuateRecords = new EvacuateRecords();
+  /** Network faults, latency and outages injected into API answers (none by default). */
+  readonly netFaults: NetFaultBook;
   /** Random stream for scheduling ties and jitter (restarted by every seed()). */
   behaviour: Prng;
   /** Instance files live on shared storage. */
@@ -63,10 +69,16 @@ export class SimCloud {
     this.ids = root.fork("ids");
     this.behaviour = root.fork("behaviour");
     this.failures = new FailureBook(root.fork("failures"));
+    this.netFaults = new NetFaultBook(root.fork("net"));
     this.identity = new IdentityStore(users, appCredentials, this.clock, config);
-    this.migrationStore = new MigrationStore(() => this.ids.uuid(), () => this.clock.now());
-    this.serverStore = new ServerStore(() => this.clock.now());
+    this.migrationStore = new MigrationStore(() => this.ids.uuid(), () => this.stamp(this.clock.now()));
+    this.serverStore = new ServerStore(() => this.stamp(this.clock.now()));
     this.evacuations = new EvacuationEngine(this);
+  }
+
+  /** A time as Nova's database stores it: whole seconds unless config.wholeSecondTimestamps is off. */
+  stamp(ms: number): number {
+    return this.config.wholeSecondTimestamps ? Math.floor(ms / 1000) * 1000 : ms;
   }
 
   /** Replaces the whole cloud (and cancels evacuations in flight); the same seed value always builds the same cloud. */
@@ -78,7 +90,9 @@ export class SimCloud {
     this.timers.clear();
     this.evacuations.reset();
     this.migrationStore.clear();
-    const built = buildCloud(seed, { prng: this.ids, now: this.clock.now(), projects: this.identity.serverProjects() });
+    this.evacuateRecords.clear();
+    this.netFaults.restart(root.fork("net"));
+    const built = buildCloud(seed, { prng: this.ids, now: this.stamp(this.clock.now()), projects: this.identity.serverProjects() });
     this.hostMap = new Map(built.hosts.map((h) => [h.name, h]));
     this.serviceList = built.services;
     this.computeByHost = new Map(built.services.filter((s) => s.binary === "nova-compute").map((s) => [s.host, s]));
@@ -163,7 +177,7 @@ export class SimCloud {
 
   /** Marks a service row as saved now. */
   touchService(service: SimService): void {
-    service.modifiedAt = this.clock.now();
+    service.modifiedAt = this.stamp(this.clock.now());
   }
 
   /** Every service with its computed state. */
@@ -203,6 +217,13 @@ export class SimCloud {
     const s = this.serverStore.get(id) ?? this.serverStore.byName(id);
     if (!s) throw new Error(`unknown server ${id}`);
     this.serverStore.update(s, state);
+  }
+
+  /** Sets a server's instance metadata (e.g. evacuable=true). */
+  setServerMetadata(id: string, metadata: Record<string, string>): void {
+    const s = this.serverStore.get(id) ?? this.serverStore.byName(id);
+    if (!s) throw new Error(`unknown server ${id}`);
+    this.serverStore.update(s, { metadata: { ...metadata } });
   }
 
   /** Deletes a server (GET then answers 404). */

@@ -238,7 +238,7 @@ export class EvacuationEngine {
       taskState: null,
       host: dest,
       node: dest,
-      launchedAt: this.cloud.clock.now(),
+      launchedAt: this.cloud.stamp(this.cloud.clock.now()),
     });
     delete job.server.fault;
     this.cloud.migrationStore.save(job.migration, { status: "done" });
@@ -253,7 +253,7 @@ export class EvacuationEngine {
 
   private setError(job: Job, message: string): void {
     this.cloud.serverStore.update(job.server, { vmState: "error", taskState: null });
-    job.server.fault = { code: 500, message, details: `Evacuation of ${job.server.uuid} from ${job.source} failed`, createdAt: this.cloud.clock.now() };
+    job.server.fault = { code: 500, message, details: `Evacuation of ${job.server.uuid} from ${job.source} failed`, createdAt: this.cloud.stamp(this.cloud.clock.now()) };
   }
 
   private release(job: Job): void {

@@ -129,6 +129,13 @@ export class IdentityStore {
     return this.tokens.delete(tokenId);
   }
 
+  /** Revokes every token (as if all expired at once); returns how many there were. */
+  revokeAll(): number {
+    const n = this.tokens.size;
+    this.tokens.clear();
+    return n;
+  }
+
   /** Number of live tokens. */
   get tokenCount(): number {
     return this.tokens.size;

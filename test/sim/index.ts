@@ -12,6 +12,8 @@ import { createRequestListener } from "./server.js";
 export type { CloudSeed } from "./cloud-seed.js";
 export type { SimCloud, ServiceView, SeedSummary } from "./cloud-state.js";
 export type { FailureSpec, FailureKind } from "./failures.js";
+export type { EvacuateRecord } from "./evacuate-records.js";
+export type { NetFaultPlan, NetFaultKind, Outage } from "./net-faults.js";
 export type { SimServer, SimMigration, SimHost, SimFlavor, SimImage, SimConfig } from "./cloud-model.js";
 export { EVACUABLE } from "./cloud-seed.js";
 
@@ -43,6 +45,8 @@ export interface SimOptions {
   rpcTimeoutMs?: number;
   /** Answer 409 to evacuating a server with a task_state, like Nova before Zed (default false: Zed accepts it). */
   evacuateChecksTaskState?: boolean;
+  /** Keep milliseconds in Nova's timestamps (default false: whole seconds, as Nova on MariaDB stores them). */
+  subSecondTimestamps?: boolean;
   /** The cloud to seed at start (default 3 hosts × 4 servers). */
   cloud?: CloudSeed;
 }
@@ -79,6 +83,7 @@ function configFrom(opts: SimOptions): SimConfig {
     rpcTimeoutMs: opts.rpcTimeoutMs ?? 0,
     evacuateChecksTaskState: opts.evacuateChecksTaskState ?? false,
     evacuateHold: false,
+    wholeSecondTimestamps: !(opts.subSecondTimestamps ?? false),
     glanceDefaultLimit: 25,
     glanceMaxLimit: 1000,
     responseDelayMs: {},

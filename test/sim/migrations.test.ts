@@ -11,7 +11,8 @@ beforeAll(async () => {
     const svc = fx.sim.cloud.computeService(host);
     if (svc) svc.forcedDown = true;
   }
-  beforeEvacuations = fx.sim.cloud.clock.now();
+  // Nova stores whole seconds: records of this very second are stamped at its start.
+  beforeEvacuations = fx.sim.cloud.stamp(fx.sim.cloud.clock.now());
   for (const s of fx.sim.cloud.serversOnHost("compute-1")) expect((await fx.client.evacuate(s.uuid)).status).toBe(200);
   await fx.sim.cloud.waitIdle();
   const other = fx.sim.cloud.serversOnHost("compute-2")[0];

@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import type { SimCloud } from "./cloud-state.js";
 import { NOVA_UNEXPECTED, novaFault, throwNova } from "./fault-bodies.js";
-import { type Route, type SimRequest, type SimResponse, asObject, json } from "./http-kit.js";
+import { HttpError, type Route, type SimRequest, type SimResponse, asObject, json } from "./http-kit.js";
 import { atLeast, within } from "./microversion.js";
 import { EVACUABLE_VM_STATES } from "./nova-status.js";
 import { type ObjectSchema, type PropertyCheck, novaBool, validateObject } from "./nova-validation.js";
@@ -60,6 +60,32 @@ async function evacuate(cloud: SimCloud, req: SimRequest, body: Record<string, u
   return preV214 ? json(200, { adminPass: password }) : json(200);
 }
 
+/** Runs an evacuate request and records Nova's answer: accepted when a migration was created. */
+async function recorded(cloud: SimCloud, req: SimRequest, run: () => Promise<SimResponse>): Promise<SimResponse> {
+  const server = cloud.serverStore.get(req.params.id ?? "");
+  const before = { migrations: cloud.migrationStore.all().length, host: server?.host ?? null, taskState: server?.taskState ?? null };
+  const record = (status: number, message?: string): void =>
+    cloud.evacuateRecords.add({
+      at: cloud.clock.now(), instance: req.params.id ?? "", sourceHost: before.host, taskStateBefore: before.taskState, status,
+      accepted: cloud.migrationStore.all().length > before.migrations, ...(message !== undefined ? { message } : {}),
+    });
+  try {
+    const response = await run();
+    record(response.status);
+    return response;
+  } catch (e) {
+    if (e instanceof HttpError) record(e.response.status, faultMessage(e.response));
+    throw e;
+  }
+}
+
+/** The message of a Nova fault body. */
+function faultMessage(response: SimResponse): string | undefined {
+  const body = asObject(response.body);
+  const fault = body ? asObject(Object.values(body)[0]) : undefined;
+  return typeof fault?.message === "string" ? fault.message : undefined;
+}
+
 /** POST /servers/{id}/action; evacuate and os-stop are simulated, other actions are "no such action". */
 export function novaActionRoutes(cloud: SimCloud): Route[] {
   return [
@@ -72,7 +98,7 @@ export function novaActionRoutes(cloud: SimCloud): Route[] {
         if (!body || action === undefined) throwNova(400, "Malformed request body");
         if (action === "os-stop") return stopServer(cloud, req);
         if (action !== "evacuate") throwNova(400, `There is no such action: ${action}`);
-        return evacuate(cloud, req, body);
+        return recorded(cloud, req, () => evacuate(cloud, req, body));
       },
     },
   ];

@@ -33,7 +33,7 @@ export function serviceView(cloud: SimCloud, s: SimService, req: SimRequest, wit
     zone: s.zone,
     status: s.disabled ? "disabled" : "enabled",
     state: cloud.serviceIsUp(s) ? "up" : "down",
-    updated_at: novaTime(Math.max(heartbeat, s.modifiedAt)),
+    updated_at: novaTime(cloud.stamp(Math.max(heartbeat, s.modifiedAt))),
     disabled_reason: s.disabledReason,
   };
   if (withForcedDown) view.forced_down = s.forcedDown;

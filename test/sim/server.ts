@@ -19,6 +19,9 @@ import { requestDelay } from "./timers.js";
 
 const MAX_BODY_BYTES = 1 << 20;
 
+/** The message of an injected 5xx. */
+const INJECTED_FAULT = "Injected fault: the service is unavailable.";
+
 /** One API service behind a path prefix, with its error dialect. */
 interface ServiceDef {
   name: string;
@@ -118,6 +121,7 @@ export function createRequestListener(cloud: SimCloud, defaultOrigin: () => stri
       const url = new URL(req.url ?? "/", "http://sim");
       const svc = table.find((s) => url.pathname === s.prefix || url.pathname.startsWith(`${s.prefix}/`));
       const method = req.method ?? "GET";
+      const fault = svc?.counted ? cloud.netFaults.draw(svc.name, method, Date.now()) : undefined;
       let routeKey = `${method} unmatched`;
       let response: SimResponse;
       const simReq: SimRequest = {
@@ -142,7 +146,9 @@ export function createRequestListener(cloud: SimCloud, defaultOrigin: () => stri
         if (match === "method-not-allowed") throw new HttpError(svc.error(405, "The method specified is not allowed for this resource."));
         routeKey = match.route.key;
         simReq.params = match.params;
-        response = await dispatch(cloud, svc, simReq, match.route);
+        if (fault && !fault.after) response = svc.error(fault.status ?? 503, INJECTED_FAULT); // a dropped request is never processed
+        else response = await dispatch(cloud, svc, simReq, match.route);
+        if (fault?.after && fault.status !== undefined) response = svc.error(fault.status, INJECTED_FAULT);
       } catch (e) {
         if (e instanceof HttpError) response = e.response;
         else {
@@ -150,8 +156,14 @@ export function createRequestListener(cloud: SimCloud, defaultOrigin: () => stri
           response = svc?.name === "compute" ? novaFault(500, NOVA_UNEXPECTED) : (svc?.error ?? keystoneError)(500, "An unexpected error prevented the server from fulfilling your request.");
         }
       }
-      const delay = cloud.config.routeDelayMs[routeKey] ?? (svc ? (cloud.config.responseDelayMs[svc.name] ?? 0) : 0);
+      const delay = (cloud.config.routeDelayMs[routeKey] ?? (svc ? (cloud.config.responseDelayMs[svc.name] ?? 0) : 0)) + (svc?.counted ? cloud.netFaults.latencyMs() : 0);
       if (delay > 0) await requestDelay(delay);
+      if (fault && fault.status === undefined) {
+        // A reset closes the connection at once; a hang holds it until the client gives up (or hangMs passes).
+        if (fault.kind === "hang") await requestDelay(cloud.netFaults.hangMs());
+        res.socket?.destroy();
+        return;
+      }
       const ids: Record<string, string> = { "x-openstack-request-id": requestId };
       if (svc?.name === "compute") ids["x-compute-request-id"] = requestId;
       if (!res.destroyed) send(res, response, ids);
