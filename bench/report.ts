@@ -47,7 +47,7 @@ function method(input: ReportInput): string[] {
         "(for each host attrd lists as `yes` or with a stale marker, one after another: `fence_evacuate -o status`, marker, `fence_evacuate -o off --no-shared-storage`, `no`/`yes`).",
       "- **Ours**: the bundles `fence/fence_compute`, `fence/fence_evacuate`, `ocf/NovaEvacuate`, `ocf/NovaCompute`, built from the working tree before the run. " +
         "NovaEvacuate runs with a fixed `HA_RSCTMP` and `OCF_RESOURCE_INSTANCE` (its token cache lives there), default parameters unless a row says otherwise, `no_shared_storage=true`.",
-      "- **attrd**: `bench/fake-bin/attrd_updater`, a file-backed stand-in with Pacemaker 2.1.5's argv and output shapes, first on `PATH` for both sides, so both pay the same per call.",
+      "- **attrd**: `test/fakes/bin/attrd_updater`, a file-backed stand-in with Pacemaker 2.1.5's argv and output shapes, first on `PATH` for both sides, so both pay the same per call.",
       "- **Fence agents** get their options on stdin as `key=value` lines, as pacemaker-fenced passes them.",
       `- **Simulator**: \`test/sim\` (Keystone v3 + Nova up to 2.93 + Glance) in the benchmark process, seed ${o.seed}, evacuation latency ${o.latencyMs} ms` +
         `${o.jitterMs ? ` + 0–${o.jitterMs} ms` : ""}, Nova \`max_limit\` 1000, re-seeded before every measured recovery. Request counts are the simulator's own counters. ` +

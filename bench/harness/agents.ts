@@ -40,7 +40,7 @@ export interface Endpoint {
 /** Per-run settings every invocation shares. */
 export interface InvocationEnv {
   endpoint: Endpoint;
-  /** BENCH_ATTRD_DIR of the fake attrd_updater. */
+  /** FAKE_ATTRD_DIR of the fake attrd_updater. */
   attrdDir: string;
   /** HA_RSCTMP of our NovaEvacuate (token cache, state file). */
   rscTmp: string;
@@ -60,7 +60,7 @@ export function baseEnv(inv: InvocationEnv): NodeJS.ProcessEnv {
   return {
     PATH: `${FAKE_BIN}:${dirname(process.execPath)}:${SYSTEM_PATH}`,
     PYTHONPATH: PEER_SHIM,
-    BENCH_ATTRD_DIR: inv.attrdDir,
+    FAKE_ATTRD_DIR: inv.attrdDir,
     HOME: process.env.HOME ?? "/root",
     LANG: "C",
     LC_ALL: "C",

@@ -1,11 +1,12 @@
-// The benchmark's side of the file-backed attrd_updater (bench/fake-bin): where it keeps values, and reading them.
+// The benchmark's side of the file-backed attrd_updater the unit tests use too (test/fakes/bin): where it keeps
+// values, and reading them.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
 /** The directory of the fake attrd_updater, to put first on PATH. */
-export const FAKE_BIN = join(import.meta.dirname, "..", "fake-bin");
+export const FAKE_BIN = join(import.meta.dirname, "..", "..", "test", "fakes", "bin");
 
-/** The `evacuate` attribute as the fake attrd_updater stores it (BENCH_ATTRD_DIR). */
+/** The `evacuate` attribute as the fake attrd_updater stores it (FAKE_ATTRD_DIR). */
 export class BenchAttrd {
   constructor(readonly dir: string) {}
 
@@ -13,9 +14,10 @@ export class BenchAttrd {
     return join(this.dir, "evacuate");
   }
 
-  /** Forgets every value (as a freshly started cluster: the attribute does not exist). */
+  /** Forgets every value (as a freshly started cluster: the attribute does not exist) and the fake's call log. */
   reset(): void {
     rmSync(this.attribute, { recursive: true, force: true });
+    rmSync(join(this.dir, "calls.log"), { force: true });
     mkdirSync(this.dir, { recursive: true });
   }
 

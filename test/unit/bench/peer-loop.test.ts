@@ -35,7 +35,7 @@ function pass(env: Record<string, string> = {}): string[] {
   writeFileSync(log, "");
   execFileSync("/bin/bash", [LOOP], {
     env: {
-      PATH: `${FAKE_BIN}:/usr/bin:/bin`, BENCH_ATTRD_DIR: attrd.dir, STUB_LOG: log, PEER_FENCE_EVACUATE: agent,
+      PATH: `${FAKE_BIN}:/usr/bin:/bin`, FAKE_ATTRD_DIR: attrd.dir, STUB_LOG: log, PEER_FENCE_EVACUATE: agent,
       PEER_AUTH_URL: "http://sim/identity/v3", PEER_USERNAME: "admin", PEER_PASSWORD: "pw", PEER_TENANT: "admin", ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
@@ -78,8 +78,8 @@ describe("the peer NovaEvacuate loop (one pass)", () => {
   });
 });
 
-describe("the benchmark's attrd_updater", () => {
-  const run = (...args: string[]) => spawnSync(ATTRD, args, { env: { PATH: "/usr/bin:/bin", BENCH_ATTRD_DIR: attrd.dir }, encoding: "utf8" });
+describe("the shared fake attrd_updater (test/fakes/bin), as the benchmark uses it", () => {
+  const run = (...args: string[]) => spawnSync(ATTRD, args, { env: { PATH: "/usr/bin:/bin", FAKE_ATTRD_DIR: attrd.dir }, encoding: "utf8" });
 
   it("treats -Q … -U v as an update, as Pacemaker does (the last command wins)", () => {
     expect(run("-p", "-n", "evacuate", "-Q", "-N", "c1", "-U", "yes").status).toBe(0);
@@ -103,6 +103,19 @@ describe("the benchmark's attrd_updater", () => {
     expect(xml).toContain('<attribute name="evacuate" value="a&quot;b" host="c1"/>');
     expect(xml).toContain('<attribute name="evacuate" value="" host="c2"/>');
     expect(xml).toContain('<status code="0" message="OK"/>');
+  });
+
+  it("reads this machine's value when a query names no node and no -A, as Pacemaker does", () => {
+    attrd.set(hostname(), "no");
+    attrd.set("c1", "yes");
+    const text = run("-n", "evacuate", "-Q");
+    expect(text.status).toBe(0);
+    expect(text.stdout).toBe(`name="evacuate" host="${hostname()}" value="no"\n`);
+  });
+
+  it("takes --name=… and -q as Pacemaker does", () => {
+    expect(run("-q", "--name=evacuate", "-N", "c1", "-U", "yes").status).toBe(0);
+    expect(run("--name=evacuate", "-Q", "-N", "c1", "--output-as=text").stdout).toBe('name="evacuate" host="c1" value="yes"\n');
   });
 
   it("defaults the node to this machine and empties a value on -D", () => {
