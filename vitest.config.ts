@@ -5,6 +5,7 @@ import { defineConfig } from "vitest/config";
 // Inside the Pacemaker lab, pacemaker-fenced runs the agents with its own environment, so the cache works as deployed.
 const NO_FENCE_TOKEN_CACHE = { NOVA_HA_RUN_DIR: "" };
 
+/** The three test projects and their settings. */
 export default defineConfig({
   test: {
     projects: [

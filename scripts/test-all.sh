@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: setup, typecheck, build, unit tests, the real Pacemaker lab, the real Nova lab.
+# The whole test suite, as CI runs it: setup, typecheck, lint, build, unit tests, the real Pacemaker lab, the real Nova lab.
 # NOVA_LAB=skip leaves out the real Nova stage (say so loudly); PACEMAKER_LAB=skip likewise.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,6 +15,9 @@ bash scripts/setup.sh || { echo "setup failed"; exit 1; }
 stage "typecheck"
 npx tsc --noEmit -p . || status=1
 
+stage "lint"
+npm run --silent lint || status=1
+
 stage "build"
 npm run --silent build || { echo "build failed"; exit 1; }
 
@@ -24,6 +27,10 @@ run_vitest() { # project
 
 stage "unit tests"
 run_vitest unit
+
+stage "fault campaign (npm run chaos, sized down; docs/reliability.md)"
+mkdir -p "$REPORTS/chaos"
+npx tsx test/chaos/main.ts --runs "${CHAOS_RUNS:-60}" --seed "${CHAOS_SEED:-1}" --parallel 3 --quiet --json "$REPORTS/chaos/result.json" || status=1
 
 if [ "${PACEMAKER_LAB:-run}" = skip ]; then
   echo "PACEMAKER_LAB=skip: the real-Pacemaker integration tests were NOT run"

@@ -18,7 +18,6 @@ export function painter(color: boolean): Paint {
 
 /** Removes ANSI escape sequences (to measure or log painted text). */
 export function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
 }
 
