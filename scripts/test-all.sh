@@ -32,10 +32,6 @@ stage "fault campaign (npm run chaos, sized down; docs/reliability.md)"
 mkdir -p "$REPORTS/chaos"
 npx tsx test/chaos/main.ts --runs "${CHAOS_RUNS:-60}" --seed "${CHAOS_SEED:-1}" --parallel 3 --quiet --json "$REPORTS/chaos/result.json" || status=1
 
-stage "fault campaign (npm run chaos, sized down; docs/reliability.md)"
-mkdir -p "$REPORTS/chaos"
-npx tsx test/chaos/main.ts --runs "${CHAOS_RUNS:-60}" --seed "${CHAOS_SEED:-1}" --parallel 3 --quiet --json "$REPORTS/chaos/result.json" || status=1
-
 if [ "${PACEMAKER_LAB:-run}" = skip ]; then
   echo "PACEMAKER_LAB=skip: the real-Pacemaker integration tests were NOT run"
 else
