@@ -67,7 +67,9 @@ async function sync(api: MasakariApi, segmentName: string, options: SyncSegmentO
     segment = await api.createSegment({ name: segmentName, recoveryMethod: options.recoveryMethod, serviceType: "COMPUTE", description: "nova-ha: Pacemaker remote nodes" });
     lines.push(`segment ${segmentName} created (${segment.uuid}, recovery_method ${segment.recoveryMethod})`);
   } else if (segment.recoveryMethod !== options.recoveryMethod) {
-    lines.push(`segment ${segmentName} exists with recovery_method ${segment.recoveryMethod} (left as is; asked: ${options.recoveryMethod})`);
+    const before = segment.recoveryMethod;
+    segment = await api.updateSegment(segment.uuid, { recoveryMethod: options.recoveryMethod });
+    lines.push(`segment ${segmentName} recovery_method ${before} -> ${segment.recoveryMethod}`);
   } else {
     lines.push(`segment ${segmentName} exists (${segment.uuid})`);
   }

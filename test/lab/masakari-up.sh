@@ -10,7 +10,8 @@
 # before Masakari hears of it); Masakari's packaged defaults are in brackets:
 #   MASAKARI_WAIT_SERVICE=5     wait_period_after_service_update [180]: sleep after disabling the host
 #   MASAKARI_WAIT_EVACUATION=90 wait_period_after_evacuation [90]: per-server wait for the evacuation
-#   MASAKARI_DUP_INTERVAL=180   duplicate_notification_detection_interval [180]
+#   MASAKARI_DUP_INTERVAL=10    duplicate_notification_detection_interval [180]: our driver finds its
+#                               own notification again; a long window refuses a real second failure
 #   MASAKARI_RETRY_INTERVAL=30  process_unfinished_notifications_interval [120]
 #   MASAKARI_DEBUG=false
 # The config is rewritten on every run; a running daemon keeps what it started with.
@@ -19,7 +20,7 @@ set -euo pipefail
 
 MASAKARI_WAIT_SERVICE=${MASAKARI_WAIT_SERVICE:-5}
 MASAKARI_WAIT_EVACUATION=${MASAKARI_WAIT_EVACUATION:-90}
-MASAKARI_DUP_INTERVAL=${MASAKARI_DUP_INTERVAL:-180}
+MASAKARI_DUP_INTERVAL=${MASAKARI_DUP_INTERVAL:-10}
 MASAKARI_RETRY_INTERVAL=${MASAKARI_RETRY_INTERVAL:-30}
 MASAKARI_DEBUG=${MASAKARI_DEBUG:-false}
 MASAKARI_PORT=$(service_field masakari-api 2)

@@ -103,6 +103,8 @@ export interface MasakariApi {
   listSegments(): Promise<Segment[]>;
   /** Creates a segment. */
   createSegment(segment: NewSegment): Promise<Segment>;
+  /** Changes a segment's recovery method (refused with 409 while a notification of the segment runs). */
+  updateSegment(segmentUuid: string, change: { recoveryMethod: NewSegment["recoveryMethod"] }): Promise<Segment>;
   /** Every host of a segment. */
   listHosts(segmentUuid: string): Promise<SegmentHost[]>;
   /** Adds a host to a segment. */
@@ -153,6 +155,11 @@ export function createMasakariApi(session: BackendSession): MasakariApi {
       const body = { segment: { name: segment.name, recovery_method: segment.recoveryMethod, service_type: segment.serviceType, description: segment.description } };
       const res = await session.request({ method: "POST", path: "/segments", body, headers: version(POLL_MICROVERSION) });
       return toSegment(parseAnswer(z.object({ segment: segmentSchema }), res.data, ctx("POST", "/segments", res.requestId)).segment);
+    },
+    async updateSegment(segmentUuid, change) {
+      const path = `/segments/${encodeURIComponent(segmentUuid)}`;
+      const res = await session.request({ method: "PUT", path, body: { segment: { recovery_method: change.recoveryMethod } }, headers: version(POLL_MICROVERSION) });
+      return toSegment(parseAnswer(z.object({ segment: segmentSchema }), res.data, ctx("PUT", path, res.requestId)).segment);
     },
     async listHosts(segmentUuid) {
       const path = `/segments/${encodeURIComponent(segmentUuid)}/hosts`;

@@ -87,7 +87,8 @@ export interface MistralApi {
 export function createMistralApi(session: BackendSession): MistralApi {
   const ctx = (method: string, path: string, requestId?: string) => ({ service: "mistral" as const, method, path, requestId });
   const workflows = async (method: "POST" | "PUT", definition: string): Promise<Workflow[]> => {
-    const res = await session.request({ method, path: "/workflows", body: definition, headers: { "Content-Type": "text/plain" } });
+    // Mistral's definition endpoints answer 406 to "Accept: application/json" (they are exposed as text/plain), JSON all the same.
+    const res = await session.request({ method, path: "/workflows", body: definition, headers: { "Content-Type": "text/plain", Accept: "*/*" } });
     return parseAnswer(z.object({ workflows: z.array(workflowSchema) }), res.data, ctx(method, "/workflows", res.requestId)).workflows
       .map((w) => ({ id: w.id, name: w.name, updatedAt: w.updated_at ?? undefined }));
   };

@@ -23,9 +23,9 @@ describe("createMistralApi", () => {
     expect(isConflict(await api.createWorkflows("version: '2.0'\n").catch((e: unknown) => e))).toBe(true);
     expect(await api.updateWorkflows("version: '2.0'\n")).toEqual([{ id: "w-1", name: "nova-ha-host-evacuate", updatedAt: undefined }]);
     const calls = fake.calls("mistral");
-    expect(calls.map((c) => [c.method, c.path, c.headers["content-type"], c.body])).toEqual([
-      ["POST", "/workflows", "text/plain", "version: '2.0'\n"],
-      ["PUT", "/workflows", "text/plain", "version: '2.0'\n"],
+    expect(calls.map((c) => [c.method, c.path, c.headers["content-type"], c.headers.accept, c.body])).toEqual([
+      ["POST", "/workflows", "text/plain", "*/*", "version: '2.0'\n"],
+      ["PUT", "/workflows", "text/plain", "*/*", "version: '2.0'\n"],
     ]);
   });
 
