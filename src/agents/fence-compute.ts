@@ -40,7 +40,10 @@ async function fenceOff(context: FenceContext): Promise<void> {
   });
 }
 
-/** on (unfencing): wait for the evacuation to finish, then lift the fence. A host Nova does not know has nothing to lift. */
+/**
+ * on (unfencing): wait for the evacuation to finish, then lift the fence. A host Nova does not know has nothing to lift.
+ * The wait lasts as long as the evacuation, so shell_timeout does not bound it: pcmk_on_timeout does (600 s in deploy.md).
+ */
 async function fenceOn(context: FenceContext): Promise<void> {
   await withNova(context, async (openstack) => {
     const { match } = await matchService(openstack, context);
@@ -53,7 +56,7 @@ async function fenceOn(context: FenceContext): Promise<void> {
     const done = await waitForEvacuationDone(deps, match.host, { signal: context.signal });
     const lifted = await liftFence(deps, done);
     context.log.info({ host: match.host, status: lifted.status, forced_down: lifted.forcedDown }, "unfencing done");
-  });
+  }, Infinity);
 }
 
 /** The fence_compute agent. */

@@ -43,7 +43,10 @@ function recoveryOptions(context: FenceContext): RecoveryOptions {
   };
 }
 
-/** off / reboot: the host must be fenced in Nova; then every (evacuable) instance is evacuated through the engine. */
+/**
+ * off / reboot: the host must be fenced in Nova; then every (evacuable) instance is evacuated through the engine.
+ * An evacuation lasts as long as it lasts, so shell_timeout does not bound it: the device's pcmk_off_timeout does.
+ */
 async function evacuate(context: FenceContext): Promise<void> {
   await withNova(context, async (openstack) => {
     const service = await findService(openstack, context);
@@ -63,7 +66,7 @@ async function evacuate(context: FenceContext): Promise<void> {
     const failure = evacuationFailure(report, wait);
     if (failure) throw new AgentError("generic", `Resurrection of instances from ${host} failed: ${failure}`);
     context.log.info({ host }, `Resurrection of instances from ${host} complete`);
-  });
+  }, Infinity);
 }
 
 /** on: there is no un-evacuating; refused before anything is contacted. */

@@ -72,7 +72,7 @@ async function start(context: OcfContext): Promise<OcfCode> {
   const { log, params } = context;
   if (await running(context)) return OCF.SUCCESS;
   const host = await ownHost(context);
-  const openstack = await openStackFromParams(params, { env: process.env, log });
+  const openstack = await openStackFromParams(params, { env: process.env, log, deadline: context.deadline, signal: context.signal });
   const deps = { compute: openstack.compute, attrd: attrdUpdater(), log };
   const budget = AbortSignal.any([context.signal, AbortSignal.timeout(Math.max(1, context.deadline - Date.now()))]);
   const done = await waitForEvacuationDone(deps, host, { signal: budget });
@@ -123,7 +123,7 @@ async function monitor(context: OcfContext): Promise<OcfCode> {
   const host = await readFile(owed, "utf8").then((text) => text.trim(), () => undefined);
   if (host) {
     try {
-      const openstack = await openStackFromParams(context.params, { env: process.env, log: context.log });
+      const openstack = await openStackFromParams(context.params, { env: process.env, log: context.log, deadline: context.deadline, signal: context.signal });
       if (await retryClearForcedDown({ compute: openstack.compute, log: context.log }, host)) await rm(owed, { force: true });
     } catch (error) {
       context.log.warn({ host, err: String(error) }, "could not clear forced_down yet");

@@ -59,6 +59,7 @@ async function monitor(context: OcfContext): Promise<OcfCode> {
   const deadline = budget > 0 ? Math.min(context.deadline, Date.now() + budget) : context.deadline;
   const openstack = await openStackFromParams(context.params, {
     env: process.env, log, tokenCachePath: join(environment.stateDir, `nova-ha-${environment.instance}.token.json`),
+    deadline: context.deadline, signal,
   });
   const failuresPath = join(environment.stateDir, `nova-ha-${environment.instance}.failures.json`);
   const statesPath = join(environment.stateDir, `nova-ha-${environment.instance}.power-states.json`);

@@ -12,10 +12,12 @@ import { cloudConfigFromParams, openStackFromParams } from "./openstack-session.
 
 /**
  * Connects with the device's parameters (and OS_* / clouds.yaml for what they leave out), runs `work`,
- * then releases the connection's idle sockets.
+ * then releases the connection's idle sockets. Every request ends by `deadline` (the action's, by default).
  */
-export async function withNova<T>(context: FenceContext, work: (openstack: OpenStack) => Promise<T>): Promise<T> {
-  const openstack = await openStackFromParams(context.params, { env: process.env, log: context.log, tokenCachePath: fenceTokenCachePath(process.env) });
+export async function withNova<T>(context: FenceContext, work: (openstack: OpenStack) => Promise<T>, deadline = context.deadline): Promise<T> {
+  const openstack = await openStackFromParams(context.params, {
+    env: process.env, log: context.log, tokenCachePath: fenceTokenCachePath(process.env), deadline, signal: context.signal,
+  });
   try {
     return await work(openstack);
   } finally {

@@ -7,10 +7,14 @@ import { numberParam, stringParam, type ParamValues } from "../kit/params.js";
 import type { OpenStack } from "../openstack/api.js";
 import type { CloudConfig } from "../openstack/types.js";
 
-/** Runs password_script (the fencing library's way to keep the password out of the device configuration). */
-async function passwordFromScript(script: string): Promise<string> {
+/** The longest password_script may run. */
+const PASSWORD_SCRIPT_TIMEOUT_MS = 30_000;
+
+/** Runs password_script (the fencing library's way to keep the password out of the device configuration), within the deadline. */
+async function passwordFromScript(script: string, deadline: number): Promise<string> {
   const { execa } = await import("execa");
-  const result = await execa("/bin/sh", ["-c", script], { reject: false, timeout: 30_000, stdin: "ignore", env: childEnvironment(), extendEnv: false });
+  const timeout = Math.max(1, Math.min(PASSWORD_SCRIPT_TIMEOUT_MS, deadline - Date.now()));
+  const result = await execa("/bin/sh", ["-c", script], { reject: false, timeout, stdin: "ignore", env: childEnvironment(), extendEnv: false });
   if (result.exitCode !== 0) throw new AgentError("configured", `password_script failed (exit ${result.exitCode ?? "?"}): check the script`);
   const password = String(result.stdout).replace(/\s+$/, "");
   registerSecrets([password]);
@@ -18,9 +22,9 @@ async function passwordFromScript(script: string): Promise<string> {
 }
 
 /** Resolves the cloud configuration from parameters, OS_* variables and clouds.yaml. */
-export async function cloudConfigFromParams(params: ParamValues, env: NodeJS.ProcessEnv): Promise<CloudConfig> {
+export async function cloudConfigFromParams(params: ParamValues, env: NodeJS.ProcessEnv, deadline = Infinity): Promise<CloudConfig> {
   const script = stringParam(params, "password_script");
-  const password = stringParam(params, "password") ?? (script ? await passwordFromScript(script) : undefined);
+  const password = stringParam(params, "password") ?? (script ? await passwordFromScript(script, deadline) : undefined);
   const { resolveCloudConfig } = await import("../openstack/cloud-config.js");
   try {
     return resolveCloudConfig({
@@ -48,13 +52,25 @@ export async function cloudConfigFromParams(params: ParamValues, env: NodeJS.Pro
   }
 }
 
-/** Connects with the agent's parameters; `tokenCachePath` lets later processes reuse the token. */
-export async function openStackFromParams(
-  params: ParamValues,
-  options: { env: NodeJS.ProcessEnv; log: Logger; tokenCachePath?: string },
-): Promise<OpenStack> {
-  const config = await cloudConfigFromParams(params, options.env);
+/** How openStackFromParams connects: where from, and within which bounds. */
+export interface SessionOptions {
+  readonly env: NodeJS.ProcessEnv;
+  readonly log: Logger;
+  /** Token cache file; later processes reuse the token. */
+  readonly tokenCachePath?: string;
+  /** Epoch ms by which the operation must be over: every request, retry and backoff gets at most what is left (agents always give it). */
+  readonly deadline?: number;
+  /** The operation's abort signal (SIGTERM): stops requests in flight. */
+  readonly signal?: AbortSignal;
+}
+
+/** Connects with the agent's parameters, bounded by the operation's deadline and signal. */
+export async function openStackFromParams(params: ParamValues, options: SessionOptions): Promise<OpenStack> {
+  const config = await cloudConfigFromParams(params, options.env, options.deadline);
   registerSecrets([config.password, config.applicationCredentialSecret].filter((value): value is string => Boolean(value)));
   const { connectOpenStack } = await import("../openstack/connect.js");
-  return connectOpenStack(config, { logger: options.log, tokenCachePath: options.tokenCachePath, userAgent: "nova-ha-agents" });
+  return connectOpenStack(config, {
+    logger: options.log, tokenCachePath: options.tokenCachePath, userAgent: "nova-ha-agents",
+    deadline: options.deadline !== undefined && Number.isFinite(options.deadline) ? options.deadline : undefined, signal: options.signal,
+  });
 }

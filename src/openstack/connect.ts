@@ -17,6 +17,10 @@ export interface ConnectOptions {
   /** Retries of idempotent calls after the first attempt (default 2). */
   retries?: number;
   userAgent?: string;
+  /** Epoch ms after which no request starts and none goes on (the operation's timeout). */
+  deadline?: number;
+  /** Stops every request in flight and every backoff (SIGTERM). */
+  signal?: AbortSignal;
 }
 
 /** An OpenStack session that can also release its idle connections. */
@@ -32,7 +36,9 @@ export interface OpenStackConnection extends OpenStack {
  */
 export async function connectOpenStack(config: CloudConfig, options: ConnectOptions): Promise<OpenStackConnection> {
   const { logger } = options;
-  const transport = new Transport({ ...config, logger, retries: options.retries, userAgent: options.userAgent });
+  const transport = new Transport({
+    ...config, logger, retries: options.retries, userAgent: options.userAgent, deadline: options.deadline, signal: options.signal,
+  });
   const cache = options.tokenCachePath ? new TokenCache(options.tokenCachePath) : undefined;
   const key = identityKey(config);
   const cached = cache?.read(key);

@@ -5,6 +5,7 @@ import type { Logger } from "pino";
 import { createAgents, type AgentOptions, type Agents } from "./agents.js";
 import { fromAxiosError, OpenStackError, requestIdOf, type ServiceName } from "./errors.js";
 import { backoffDelay, DEFAULT_RETRIES, isIdempotentMethod, isTransient, retryAfterMs } from "./retry.js";
+import { assertTimeLeft, msLeft, outOfTimeError, requestSignal, sleepWithin, stoppedError, type OperationBounds } from "./time-left.js";
 
 /** HTTP methods the client uses. */
 export type HttpMethod = "GET" | "HEAD" | "PUT" | "POST" | "DELETE";
@@ -33,8 +34,8 @@ export interface HttpResponse<T = unknown> {
   requestId?: string;
 }
 
-/** Transport settings. */
-export interface TransportOptions extends AgentOptions {
+/** Transport settings; `deadline` and `signal` bound every request, retry and backoff (see time-left.ts). */
+export interface TransportOptions extends AgentOptions, OperationBounds {
   readTimeoutMs: number;
   logger: Logger;
   /** Retries after the first attempt, for idempotent calls (default 2). */
@@ -45,9 +46,9 @@ export interface TransportOptions extends AgentOptions {
   random?: () => number;
 }
 
-type Attempt<T> = { ok: true; response: HttpResponse<T> } | { ok: false; error: OpenStackError; retryAfterMs?: number };
+/** One attempt's result; `final` when the operation's bounds cut it off (no retry can help). */
+type Attempt<T> = { ok: true; response: HttpResponse<T> } | { ok: false; error: OpenStackError; retryAfterMs?: number; final?: boolean };
 
-const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The HTTP choke point: every OpenStack request of a process goes through one Transport. */
 export class Transport {
@@ -79,17 +80,23 @@ export class Transport {
     if (value) this.secrets.add(value);
   }
 
-  /** Sends a request, retrying transient failures of idempotent calls with backoff; throws OpenStackError. */
+  /**
+   * Sends a request, retrying transient failures of idempotent calls with backoff; throws OpenStackError.
+   * Nothing starts once the deadline has passed, an attempt is cut off at the deadline, and a backoff that would
+   * outlast it is not slept: the last error is thrown instead.
+   */
   async request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>> {
     const idempotent = req.idempotent ?? isIdempotentMethod(req.method);
     const attempts = 1 + (idempotent ? (this.options.retries ?? DEFAULT_RETRIES) : 0);
     for (let attempt = 1; ; attempt++) {
+      assertTimeLeft(this.options, req);
       const result = await this.send<T>(req, attempt);
       if (result.ok) return result.response;
-      if (attempt >= attempts || !isTransient(result.error)) throw result.error;
+      if (result.final || attempt >= attempts || !isTransient(result.error)) throw result.error;
       const delay = backoffDelay(attempt, this.options.random, result.retryAfterMs);
+      if (delay >= msLeft(this.options)) throw result.error;
       this.options.logger.debug({ service: req.service, method: req.method, attempt, delayMs: delay }, "openstack retry");
-      await (this.options.sleep ?? defaultSleep)(delay);
+      await (this.options.sleep ? this.options.sleep(delay) : sleepWithin(this.options, delay, req));
     }
   }
 
@@ -102,13 +109,19 @@ export class Transport {
     this.counts[req.service] = (this.counts[req.service] ?? 0) + 1;
     const started = performance.now();
     const line = { service: req.service, method: req.method, path: logPath(req), attempt };
+    const signal = requestSignal(this.options);
     try {
-      const res = await this.client.request<T>({ method: req.method, url: req.url, params: req.params, data: req.body, headers: req.headers });
+      const res = await this.client.request<T>({ method: req.method, url: req.url, params: req.params, data: req.body, headers: req.headers, signal });
       const headers = res.headers as Record<string, unknown>;
       const requestId = requestIdOf(headers);
       this.options.logger.debug({ ...line, status: res.status, ms: elapsed(started), requestId }, "openstack request");
       return { ok: true, response: { status: res.status, data: res.data, headers, requestId } };
     } catch (caught) {
+      if (signal?.aborted) {
+        const error = this.options.signal?.aborted ? stoppedError(req, this.options.signal, caught) : outOfTimeError(req, true, caught);
+        this.options.logger.debug({ ...line, status: "cut off", ms: elapsed(started) }, "openstack request");
+        return { ok: false, error, final: true };
+      }
       const error = fromAxiosError(caught, {
         service: req.service,
         method: req.method,

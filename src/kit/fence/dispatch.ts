@@ -5,7 +5,7 @@ import { toAgentError } from "../agent-error.js";
 import { echo } from "../echo.js";
 import { FENCE } from "../exit-codes.js";
 import { createLogger, registerSecrets, type Logger } from "../logger.js";
-import { numberParam, parseParams, secretValues, stringParam } from "../params.js";
+import { numberParam, parseParams, secretValues, stringParam, type ParamValues } from "../params.js";
 import type { Outcome } from "../runtime.js";
 import { fenceMetadata } from "./metadata.js";
 import { longOption, parseArgv, parseStdin, type FenceInput } from "./input.js";
@@ -23,6 +23,18 @@ const SUCCESS_LINE: Readonly<Record<string, string>> = {
   off: "Success: Powered OFF",
   reboot: "Success: Rebooted",
 };
+
+/**
+ * How long one action may talk to its device, in ms. Pacemaker passes a fence agent no timeout (only the action, the
+ * target and the device's parameters), kills it at pcmk_<action>_timeout, and retries a failed action while enough of
+ * that timeout is left; so the agent bounds itself with the fencing library's per-command timeout, shell_timeout
+ * (0, or disable_timeout, means no bound of ours).
+ */
+export function actionBudgetMs(params: ParamValues): number {
+  if (params.disable_timeout === true) return Infinity;
+  const seconds = numberParam(params, "shell_timeout", 0);
+  return seconds > 0 ? seconds * 1000 : Infinity;
+}
 
 /** `Failed: <reason>` on stderr and exit 1: the fencing library's one failure shape. */
 function failed(reason: string): Outcome {
@@ -83,7 +95,9 @@ export async function runFenceAgent(
     const verbose = params.verbose === true || numberParam(params, "verbose_level", 0) > 0;
     log = runLogger(agent, stringParam(params, "debug_file"), verbose, params.quiet === true, makeLogger).child({ action });
     for (const warning of input.warnings) log.warn(warning);
-    const context: FenceContext = { action, plug: stringParam(params, "plug"), params, log, signal };
+    const delayMs = DELAYED.has(action) ? numberParam(params, "delay", 0) * 1000 : 0;
+    const deadline = Date.now() + delayMs + actionBudgetMs(params);
+    const context: FenceContext = { action, plug: stringParam(params, "plug"), params, log, signal, deadline };
 
     if (NEEDS_PLUG.has(action) || (action === "validate-all" && agent.handlers.on)) {
       if (context.plug === undefined) return failed("You have to enter plug number or machine identification (plug= or port=, -n)");
@@ -93,12 +107,9 @@ export async function runFenceAgent(
     await agent.handlers.validate?.(context);
     if (action === "validate-all") return { exitCode: FENCE.SUCCESS };
 
-    if (DELAYED.has(action)) {
-      const delay = numberParam(params, "delay", 0);
-      if (delay > 0) {
-        log.info(`delay ${delay} s before ${action}`);
-        await sleep(delay * 1000, undefined, { signal });
-      }
+    if (delayMs > 0) {
+      log.info(`delay ${delayMs / 1000} s before ${action}`);
+      await sleep(delayMs, undefined, { signal });
     }
     return await perform(agent, context);
   } catch (error) {

@@ -23,6 +23,11 @@ export interface FenceContext {
   readonly log: Logger;
   /** Aborted on SIGTERM. */
   readonly signal: AbortSignal;
+  /**
+   * Epoch ms by which the action's requests must be over: `shell_timeout` after the action starts (after `delay`),
+   * Infinity when shell_timeout is 0 or disable_timeout is set. Pacemaker passes fence agents no timeout of its own.
+   */
+  readonly deadline: number;
 }
 
 /** Action handlers; the advertised actions follow from which ones exist. */

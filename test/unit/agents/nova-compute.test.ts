@@ -114,6 +114,21 @@ describe("NovaCompute", () => {
     for (const name of ["OCF_RESKEY_password", "OS_PASSWORD", "OS_TOKEN", "MY_DB_PASSWORD"]) expect(env).not.toContain(`${name}=`);
   });
 
+  it("returns from a monitor within its timeout while it owes an un-force and Nova hangs", async () => {
+    expect((await h.run(novaCompute, "start", gate({ host: "compute-3" }))).exitCode).toBe(0);
+    writeFileSync(join(h.stateDir, "rsc.unforce"), "compute-3\n");
+    h.sim.cloud.config.responseDelayMs = { identity: 120_000, compute: 120_000 };
+    try {
+      const started = Date.now();
+      const run = await h.run(novaCompute, "monitor", gate({ host: "compute-3" }), { ...MONITOR, OCF_RESKEY_CRM_meta_timeout: "2000" });
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(run.exitCode).toBe(0);
+      expect(run.log).toContain("could not clear forced_down yet");
+    } finally {
+      h.sim.cloud.config.responseDelayMs = {};
+    }
+  });
+
   it("reads its Nova host name from nova.conf when no host is given", async () => {
     const conf = join(h.stateDir, "nova.conf");
     writeFileSync(conf, "[DEFAULT]\nhost = compute-3\n[libvirt]\nhost = nope\n");

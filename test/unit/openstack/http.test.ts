@@ -217,3 +217,46 @@ describe("Transport logging and bookkeeping", () => {
     expect(new Set(server.requests.map((r) => r.remotePort)).size).toBe(1);
   });
 });
+
+describe("Transport deadline and abort signal", () => {
+  it("gives a hung request no more than what is left of the deadline, retries included", async () => {
+    const server = await serve(() => "hang");
+    const { t } = transport({ readTimeoutMs: 5_000, retries: 2, sleep: undefined, deadline: Date.now() + 400 });
+    const started = Date.now();
+    const error = await failure(t.request({ service: "identity", method: "POST", url: `${server.url}/v3/auth/tokens`, idempotent: true }));
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(error.kind).toBe("timeout");
+    expect(error.message).toMatch(/^Keystone did not answer POST \/v3\/auth\/tokens before the operation's timeout/);
+  });
+
+  it("sends nothing once the deadline has passed, and says so", async () => {
+    const server = await serve(() => ({ body: {} }));
+    const { t } = transport({ deadline: Date.now() - 1 });
+    const error = await failure(t.request({ service: "compute", method: "GET", url: `${server.url}/os-services` }));
+    expect(error.kind).toBe("timeout");
+    expect(error.message).toMatch(/^no time left to send GET \/os-services to Nova: the operation's timeout has passed/);
+    expect(t.requestCounts.compute ?? 0).toBe(0);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it("does not sleep a backoff longer than what is left: it gives up with the last error", async () => {
+    const server = await serve(sequence(503, 503, 503));
+    const { t, sleeps } = transport({ retries: 2, deadline: Date.now() + 100, random: () => 1 });
+    const error = await failure(t.request({ service: "compute", method: "GET", url: `${server.url}/x` }));
+    expect(error.status).toBe(503);
+    expect(sleeps).toEqual([]);
+    expect(t.requestCounts.compute).toBe(1);
+  });
+
+  it("stops a request in flight when the operation is aborted", async () => {
+    const server = await serve(() => "hang");
+    const abort = new AbortController();
+    const { t } = transport({ readTimeoutMs: 5_000, retries: 2, signal: abort.signal });
+    const started = Date.now();
+    setTimeout(() => abort.abort(new Error("stopped by SIGTERM")), 100);
+    const error = await failure(t.request({ service: "compute", method: "GET", url: `${server.url}/slow` }));
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(error.message).toMatch(/^GET \/slow to Nova was stopped: stopped by SIGTERM/);
+    expect(t.requestCounts.compute).toBe(1);
+  });
+});

@@ -233,6 +233,26 @@ describe("runFenceAgent: delay", () => {
   });
 });
 
+describe("runFenceAgent: the action's deadline", () => {
+  it.each([
+    ["shell_timeout after the start by default (180 s, the compute agents' default)", "action=status\nport=node-1\n", 180_000],
+    ["shell_timeout as given", "action=status\nport=node-1\nshell_timeout=7\n", 7_000],
+    ["shell_timeout after the delay of off", "action=off\nport=node-1\nshell_timeout=7\ndelay=1\n", 8_000],
+    ["none with shell_timeout=0", "action=status\nport=node-1\nshell_timeout=0\n", Infinity],
+    ["none with disable_timeout", "action=status\nport=node-1\ndisable_timeout=1\n", Infinity],
+  ])("is %s", async (_title, stdin, budgetMs) => {
+    const started = Date.now();
+    const { calls } = await runTest(stdin);
+    const deadline = calls.last?.deadline ?? NaN;
+    if (budgetMs === Infinity) {
+      expect(deadline).toBe(Infinity);
+    } else {
+      expect(deadline - started).toBeGreaterThanOrEqual(budgetMs);
+      expect(deadline - started).toBeLessThan(budgetMs + 1_000);
+    }
+  });
+});
+
 describe("runFenceAgent: typed values and logging", () => {
   it.each([
     ["insecure=0 on stdin verifies TLS", "action=status\nport=n\ninsecure=0\n", false],
