@@ -11,7 +11,7 @@ const countCode = { skipBlankLines: true, skipComments: true };
 export default defineConfig(
   { ignores: ["node_modules/", "ocf/", "fence/", "bin/nova-ha", "coverage/", ".lab/"] },
   {
-    files: ["**/*.ts", "**/*.js"],
+    files: ["**/*.ts", "**/*.js", "**/*.mjs", "**/*.cjs"],
     languageOptions: { parser: tseslint.parser, ecmaVersion: 2023, sourceType: "module" },
     linterOptions: { reportUnusedDisableDirectives: "error" },
     plugins: { house, "@typescript-eslint": tseslint.plugin },
@@ -24,6 +24,7 @@ export default defineConfig(
       "no-restricted-syntax": ["error", { selector: "ExportDefaultDeclaration", message: "use a named export (house style)" }],
     },
   },
+  { files: ["**/*.cjs"], languageOptions: { sourceType: "commonjs" } },
   {
     // Tools' configuration files must export a default.
     files: ["eslint.config.js", "vitest.config.ts", "scripts/eslint-house-rules.js"],

@@ -43,6 +43,40 @@ function importsOf(file) {
   return targets;
 }
 
+/**
+ * The strongly connected component of every file reached so far (Tarjan, run once from each file not yet reached):
+ * an import is part of a cycle exactly when both ends share a component.
+ */
+const componentOf = new Map();
+const tarjan = { index: new Map(), low: new Map(), stack: [], onStack: new Set(), next: 0 };
+function component(file) {
+  if (!componentOf.has(file)) strongConnect(file);
+  return componentOf.get(file);
+}
+function strongConnect(file) {
+  tarjan.index.set(file, tarjan.next);
+  tarjan.low.set(file, tarjan.next);
+  tarjan.next += 1;
+  tarjan.stack.push(file);
+  tarjan.onStack.add(file);
+  for (const next of importsOf(file)) {
+    if (!tarjan.index.has(next)) {
+      strongConnect(next);
+      tarjan.low.set(file, Math.min(tarjan.low.get(file), tarjan.low.get(next)));
+    } else if (tarjan.onStack.has(next)) {
+      tarjan.low.set(file, Math.min(tarjan.low.get(file), tarjan.index.get(next)));
+    }
+  }
+  if (tarjan.low.get(file) === tarjan.index.get(file)) {
+    let member;
+    do {
+      member = tarjan.stack.pop();
+      tarjan.onStack.delete(member);
+      componentOf.set(member, file);
+    } while (member !== file);
+  }
+}
+
 /** The shortest import path from `start` back to `goal`, or undefined. */
 function pathBack(start, goal) {
   const cameFrom = new Map([[start, undefined]]);
@@ -71,8 +105,11 @@ const noImportCycle = {
     const file = context.physicalFilename;
     return {
       Program() {
+        // The graph is read from disk (each file scanned once); the linted text is scanned only to place a report.
+        if (!importsOf(file).some((target) => target === file || component(target) === component(file))) return;
         const source = context.sourceCode;
         for (const entry of importsIn(file, source.text)) {
+          if (entry.target !== file && component(entry.target) !== component(file)) continue;
           const path = pathBack(entry.target, file);
           if (path === undefined) continue;
           const cycle = [file, ...path, file].map((step) => relative(context.cwd, step)).join(" → ");
