@@ -1,0 +1,172 @@
+// End to end in a real Pacemaker 2.1 cluster, one agent swapped at a time beside the peers (issue 14): the peer's
+// Python fence_compute with our NovaEvacuate; ours on both sides with the node's attributes purged right after
+// fencing (as Pacemaker 3.0.2 does); our fence_compute with the shell NovaEvacuate (its double, test/peers/).
+import { afterAll, describe, expect, it } from "vitest";
+import { PACEMAKER_LOG, fileOffset } from "../lab/cluster-probe.js";
+import { resourceInstances, startedOn } from "../lab/cluster-status.js";
+import type { CloudLab } from "../lab/cloud-lab.js";
+import { HostWatch } from "../lab/host-watch.js";
+import { run } from "../lab/lab-process.js";
+import { waitFor } from "../lab/lab-timeline.js";
+import { PEER_FENCE_COMPUTE, installNovaEvacuateDouble, installPeerFenceCompute } from "../lab/peer-lab.js";
+import { evacuateRequestsPerServer } from "../lab/sim-process.js";
+import { report, useCloudLab } from "./lab-fixture.js";
+
+// reconnect_interval=20s: each node is unfenced 20 s after its fencing, once its recovery (a monitor away, 10 s at
+// most, then 1 s per evacuation) is done; the peer's `on` takes an attrd value purged by the reconnect for "done".
+const lab = useCloudLab("peer-mixes", { computes: 3, reconnectInterval: "20s", evacuateLatencyMs: 1000 });
+
+/** Runs pcs and expects success. */
+async function pcs(l: CloudLab, ...args: string[]): Promise<string> {
+  const result = await l.pcs(...args);
+  expect(result.exitCode, `pcs ${args.join(" ")}: ${result.all}`).toBe(0);
+  return result.stdout;
+}
+
+/** Waits until a resource is started on the controller, or stopped. */
+async function resourceIs(l: CloudLab, id: string, state: "Started" | "Stopped"): Promise<void> {
+  await waitFor(`${id} ${state}`, async () => {
+    const status = await l.status();
+    if (state === "Started") return startedOn(status, id, l.controller);
+    const instances = resourceInstances(status, id);
+    return instances.length > 0 && instances.every((r) => r.role === "Stopped" && !r.pending);
+  }, { timeoutMs: 60_000, describe: () => l.describe() });
+}
+
+/** Every tracked server was evacuated exactly once: one evacuate request and one migration record each. */
+async function evacuatedOnce(l: CloudLab, w: HostWatch): Promise<void> {
+  const requests = evacuateRequestsPerServer(await l.sim.control.requests());
+  const migrations = await l.sim.control.migrations(w.host);
+  const perServer = w.tracked.map((t) => ({ name: t.name, requests: requests.get(t.id) ?? 0, migrations: migrations.filter((m) => m.instanceUuid === t.id).length }));
+  expect(perServer).toEqual(w.tracked.map((t) => ({ name: t.name, requests: 1, migrations: 1 })));
+}
+
+/** Waits until the node runs NovaCompute again and its service is enabled, up, not forced down (unfencing finished). */
+async function nodeBack(l: CloudLab, node: string): Promise<void> {
+  await waitFor(`${node} back: NovaCompute started, service enabled and up`, async () => {
+    if (!startedOn(await l.status(), "nova-compute-clone", node)) return false;
+    const service = await l.sim.control.computeService(node);
+    return service.status === "enabled" && !service.forcedDown && service.state === "up";
+  }, { timeoutMs: 150_000, intervalMs: 1000, describe: async () => `${await l.describe()}; ${JSON.stringify(await l.sim.control.computeService(node))}` });
+  l.timeline.mark(`${node} back`);
+}
+
+/** Powers a node off and waits until every instance is recovered; returns the watch. */
+async function failAndRecover(l: CloudLab, node: string, afterFlag?: () => Promise<void>): Promise<HostWatch> {
+  await l.sim.control.resetCounts();
+  const w = await HostWatch.start(node, l, l.sim.control, l.timeline);
+  watches.push(w);
+  await l.powerOff(node);
+  if (afterFlag) await afterFlag();
+  await waitFor(`every instance of ${node} recovered`, () => w.allRecovered, {
+    timeoutMs: 120_000, describe: () => `flags ${JSON.stringify(w.flags)}, reasons ${JSON.stringify(w.reasons)}, not recovered: ${w.notRecovered()}`,
+  });
+  await evacuatedOnce(l, w);
+  return w;
+}
+
+/** Our NovaEvacuate's evacuated marker, once written (a second or two after the last instance is back). */
+async function evacuatedMarker(w: HostWatch): Promise<string> {
+  return waitFor(`the evacuated marker of ${w.host}`, () => w.reasons.find((r) => r.startsWith("nova-ha:evacuated")), {
+    timeoutMs: 30_000, describe: () => JSON.stringify(w.reasons),
+  });
+}
+
+const watches: HostWatch[] = [];
+afterAll(async () => {
+  for (const w of watches) await w.stop();
+});
+
+describe("the peer's Python fence_compute (Debian 12, 4.12) with our NovaEvacuate", () => {
+  const NODE = "compute-2";
+
+  it("recovers every instance exactly once from the peer's evacuate=yes (no Nova marker of ours)", async () => {
+    const l = lab();
+    installPeerFenceCompute(l);
+    const { authUrl } = l.sim;
+    await pcs(l, "stonith", "create", "fence-nova-peer", PEER_FENCE_COMPUTE, `auth_url=${authUrl}`, "username=admin", "password=secret",
+      "tenant_name=admin", `pcmk_host_list=${NODE}`, "pcmk_on_timeout=600s", "op", "monitor", "interval=60s", "timeout=180s", "meta", "provides=unfencing");
+    await pcs(l, "stonith", "update", "fence-nova", `pcmk_host_list=${l.computes.filter((c) => c !== NODE).join(" ")}`);
+    await pcs(l, "stonith", "level", "clear", NODE);
+    await pcs(l, "stonith", "level", "add", "1", NODE, `power-${NODE}`, "fence-nova-peer");
+    await resourceIs(l, "fence-nova-peer", "Started");
+    const w = await failAndRecover(l, NODE);
+    expect(w.flags).toContain("yes");
+    expect(w.reasons.some((r) => r.startsWith("nova-ha:fenced")), "the peer writes no marker").toBe(false);
+    expect(await evacuatedMarker(w)).toMatch(new RegExp(`recovered=${w.tracked.length} failed=0`));
+  });
+
+  it("the peer's unfencing re-enables the node and NovaCompute runs again", async () => {
+    const l = lab();
+    await l.powerOn(NODE);
+    await nodeBack(l, NODE);
+    report("peer fence_compute + our NovaEvacuate: timeline", l.timeline.format(`${NODE} powered off`));
+  });
+});
+
+describe("ours on both sides, the node's attributes purged right after fencing (Pacemaker 3.0.2)", () => {
+  const NODE = "compute-3";
+
+  it("recovers every instance exactly once from Nova's marker", async () => {
+    const l = lab();
+    const offset = fileOffset(PACEMAKER_LOG);
+    const w = await failAndRecover(l, NODE, async () => {
+      // As soon as fence_compute's yes lands, purge it, as the 3.0.2 controller does right after fencing.
+      await waitFor(`evacuate=yes for ${NODE}`, async () => (await l.attrd()).get(NODE) === "yes", { timeoutMs: 60_000, intervalMs: 50, describe: () => l.describe() });
+      const purged = await run("attrd_updater", ["-p", "-n", "evacuate", "-N", NODE, "-D"], { timeoutMs: 15_000 });
+      expect(purged.exitCode, purged.stderr).toBe(0);
+      l.timeline.mark(`${NODE} attributes purged`);
+    });
+    const writes = l.attrdWrites(offset, "evacuate", NODE).map((write) => write.to);
+    expect(writes.slice(0, 2), `attrd wrote ${JSON.stringify(writes)}`).toEqual(["yes", ""]);
+    expect(await evacuatedMarker(w)).toMatch(new RegExp(`recovered=${w.tracked.length} failed=0`));
+  });
+
+  it("then the node is unfenced and NovaCompute runs again", async () => {
+    const l = lab();
+    await l.powerOn(NODE);
+    await nodeBack(l, NODE);
+    report("post-fencing purge: timeline", l.timeline.format(`${NODE} powered off`));
+  });
+});
+
+describe("our fence_compute with the shell NovaEvacuate (its double)", () => {
+  const NODE = "compute-1";
+
+  it("on Pacemaker 2.1.5 the shell agent never sees a compute host's flag (pacemaker#3027); with -A answered as fixed versions do, it does", async () => {
+    const l = lab();
+    installNovaEvacuateDouble(l);
+    await pcs(l, "resource", "disable", "nova-evacuate");
+    await resourceIs(l, "nova-evacuate", "Stopped");
+    const offset = fileOffset(PACEMAKER_LOG);
+    await pcs(l, "resource", "create", "peer-nova-evacuate", "ocf:peers:NovaEvacuate", `auth_url=${l.sim.authUrl}`, "username=admin", "password=secret",
+      "tenant_name=admin", "no_shared_storage=true", "op", "monitor", "interval=5s", "timeout=600s");
+    await pcs(l, "constraint", "location", "peer-nova-evacuate", "rule", "resource-discovery=never", "score=-INFINITY", "osprole", "eq", "compute");
+    await resourceIs(l, "peer-nova-evacuate", "Started");
+    // A flag for a host Nova does not know: the agent, if it sees it, logs that and leaves it.
+    const flagged = await run("attrd_updater", ["-p", "-n", "evacuate", "-N", "ghost-host", "-U", "yes"], { timeoutMs: 15_000 });
+    expect(flagged.exitCode).toBe(0);
+    await new Promise((resolve) => setTimeout(resolve, 12_000));
+    const monitors = l.logTimes(offset, /Result of monitor operation for peer-nova-evacuate/).length + l.logTimes(offset, /peer-nova-evacuate_monitor_5000/).length;
+    expect(monitors).toBeGreaterThan(0);
+    expect(l.logTimes(offset, /Initiating evacuation of ghost-host/), "2.1.5 hides the flag from -A").toEqual([]);
+    await pcs(l, "resource", "update", "peer-nova-evacuate", "fixed_attrd_query=true");
+    await waitFor("the double to see ghost-host", () => l.logTimes(offset, /Nova does not know about ghost-host/).length > 0 || undefined, { timeoutMs: 60_000, describe: () => l.describe() });
+    await run("attrd_updater", ["-p", "-n", "evacuate", "-N", "ghost-host", "-U", "no"], { timeoutMs: 15_000 });
+  });
+
+  it("recovers every instance exactly once, through our fence_evacuate, and records done as attrd no alone", async () => {
+    const l = lab();
+    const w = await failAndRecover(l, NODE);
+    await waitFor("the flag no", () => w.flags.includes("no") || undefined, { timeoutMs: 30_000, describe: () => JSON.stringify(w.flags) });
+    expect(w.reasons.find((r) => r.startsWith("nova-ha:"))).toMatch(/^nova-ha:fenced /);
+    expect(w.reasons.some((r) => r.startsWith("nova-ha:evacuat")), "the shell agent never writes our marker").toBe(false);
+  });
+
+  it("then our fence_compute on finishes (no under our fenced marker) and the node comes back", async () => {
+    const l = lab();
+    await l.powerOn(NODE);
+    await nodeBack(l, NODE);
+    report("our fence_compute + shell NovaEvacuate: timeline", l.timeline.format(`${NODE} powered off`));
+  });
+});
