@@ -9,10 +9,10 @@ export const ROOT = resolve(import.meta.dirname, "../..");
 /** The preload that skews an agent's clock. */
 export const CLOCK_SKEW_PRELOAD = resolve(import.meta.dirname, "clock-skew.cjs");
 
-/** The built bundles the campaign runs. */
+/** The built bundles the campaign runs, from this tree or from CHAOS_BUNDLES_ROOT (a build of another checkout). */
 export const BUNDLES = {
-  NovaEvacuate: resolve(ROOT, "ocf/NovaEvacuate"),
-  fence_compute: resolve(ROOT, "fence/fence_compute"),
+  NovaEvacuate: resolve(process.env.CHAOS_BUNDLES_ROOT ?? ROOT, "ocf/NovaEvacuate"),
+  fence_compute: resolve(process.env.CHAOS_BUNDLES_ROOT ?? ROOT, "fence/fence_compute"),
 } as const;
 
 /** One agent action to run. */

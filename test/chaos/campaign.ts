@@ -25,6 +25,8 @@ export interface RunSummary {
   readonly netFaults: Record<string, number>;
   readonly violations: readonly Violation[];
   readonly monitors: number;
+  /** Selected instances the agents reported failed (with a reason) instead of recovering them. */
+  readonly reportedFailed: number;
   readonly doneAfterMs: number | null;
   readonly durationMs: number;
   readonly dir?: string;
@@ -45,6 +47,8 @@ export interface CampaignResult {
   /** Violations per invariant, and runs with at least one. */
   readonly violations: Record<Invariant, { readonly count: number; readonly runs: number; readonly seeds: readonly number[] }>;
   readonly failingSeeds: readonly number[];
+  /** Instances reported failed with a reason (allowed by the promise, but none of the injected faults makes recovery impossible). */
+  readonly reportedFailed: { readonly instances: number; readonly seeds: readonly number[] };
   readonly crashed: readonly number[];
   readonly results: readonly RunSummary[];
 }
@@ -56,11 +60,11 @@ async function playOne(seed: number, options: CampaignOptions): Promise<RunSumma
     const violations = checkInvariants(record);
     if (violations.length === 0 && !options.keep) rmSync(dir, { recursive: true, force: true });
     return {
-      seed, faults: record.faults, netFaults: record.netFaults, violations, monitors: record.monitors,
+      seed, faults: record.faults, netFaults: record.netFaults, violations, monitors: record.monitors, reportedFailed: Object.keys(record.reportedFailed).length,
       doneAfterMs: record.doneAfterMs ?? null, durationMs: record.durationMs, ...(violations.length > 0 || options.keep ? { dir } : {}),
     };
   } catch (error) {
-    return { seed, faults: [], netFaults: {}, violations: [], monitors: 0, doneAfterMs: null, durationMs: 0, dir, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    return { seed, faults: [], netFaults: {}, violations: [], monitors: 0, reportedFailed: 0, doneAfterMs: null, durationMs: 0, dir, error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
   }
 }
 
@@ -91,6 +95,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
   return {
     runs: results.length, seed: options.seed, parallel: options.parallel, durationMs: Date.now() - started, faults, netFaults, violations,
     failingSeeds: results.filter((r) => r.violations.length > 0).map((r) => r.seed),
+    reportedFailed: { instances: results.reduce((n, r) => n + r.reportedFailed, 0), seeds: results.filter((r) => r.reportedFailed > 0).map((r) => r.seed) },
     crashed: results.filter((r) => r.error !== undefined).map((r) => r.seed),
     results,
   };

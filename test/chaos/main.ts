@@ -1,4 +1,5 @@
-// npm run chaos -- --runs N --seed S --parallel P [--json FILE] [--keep]: the fault campaign against the built agents.
+// npm run chaos -- --runs N --seed S --parallel P [--json FILE] [--keep]: the fault campaign against the built agents
+// (CHAOS_BUNDLES_ROOT=<checkout> runs another checkout's build, e.g. a clean worktree of the last commit).
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,6 +25,7 @@ function summary(result: CampaignResult, command: string): string[] {
     `network faults injected: ${Object.entries(result.netFaults).map(([k, n]) => `${k}=${n}`).join(" ") || "none"}`,
     "violations (count / runs):",
     ...(Object.keys(INVARIANTS) as Invariant[]).map((inv) => `  ${inv.padEnd(24)} ${result.violations[inv].count} / ${result.violations[inv].runs}${result.violations[inv].runs > 0 ? `  seeds ${result.violations[inv].seeds.slice(0, 20).join(" ")}${result.violations[inv].seeds.length > 20 ? " ..." : ""}` : ""}`),
+    `instances reported failed with a reason: ${result.reportedFailed.instances} in ${result.reportedFailed.seeds.length} runs${result.reportedFailed.seeds.length > 0 ? ` (seeds ${result.reportedFailed.seeds.slice(0, 20).join(" ")}${result.reportedFailed.seeds.length > 20 ? " ..." : ""})` : ""}`,
     `failing runs: ${result.failingSeeds.length}${result.failingSeeds.length > 0 ? ` (replay one: npm run chaos -- --runs 1 --seed ${result.failingSeeds[0]})` : ""}`,
   ];
   if (result.crashed.length > 0) lines.push(`runs that crashed (campaign errors): ${result.crashed.join(" ")}`);
@@ -50,7 +52,7 @@ async function main(): Promise<void> {
   }
   const dir = opts.dir ?? mkdtempSync(join(tmpdir(), "nova-ha-chaos-"));
   const command = `npm run chaos -- --runs ${opts.runs} --seed ${opts.seed} --parallel ${opts.parallel}`;
-  process.stdout.write(`${command}\nrun directories: ${dir}\n`);
+  process.stdout.write(`${command}\nagents: ${BUNDLES.NovaEvacuate}, ${BUNDLES.fence_compute}\nrun directories: ${dir}\n`);
   const result = await runCampaign({
     runs: opts.runs, seed: opts.seed, parallel: Math.max(1, opts.parallel), dir, keep: opts.keep,
     onRun: (run, finished) => {

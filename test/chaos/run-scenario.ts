@@ -1,5 +1,5 @@
 // Plays one scenario: a simulated cloud, fence_compute off, NovaEvacuate monitors under faults, fence_compute on.
-import { mkdirSync, readFileSync, readdirSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
 import { FAKE_BIN, fakeAttrdAt } from "../fakes/fake-attrd.js";
 import type { CloudSeed } from "../sim/cloud-seed.js";
@@ -12,7 +12,6 @@ import type { FaultKind, Scenario, Window } from "./scenario.js";
 export const RUN_TIMING = {
   monitorTimeoutMs: 20_000,
   monitorIntervalMs: 1_000,
-  startTimeoutMs: 20_000,
   fenceTimeoutMs: 30_000,
   /** A run stops starting monitors after this long or this many. */
   boundMs: 75_000,
@@ -165,7 +164,8 @@ export async function runScenario(scenario: Scenario, dir: string): Promise<RunR
       ...(scenario.network ? { faultRate: scenario.network.rate, kinds: scenario.network.kinds, afterRate: scenario.network.afterRate, hangMs: 10_000 } : {}),
     };
     sim.cloud.netFaults.set(plan);
-    await ocf("start", "start", RUN_TIMING.startTimeoutMs, 0);
+    // NovaEvacuate is started: its state file, as its start action writes it (a process less per run).
+    writeFileSync(join(stateDir, "nova-evacuate.active"), `${new Date().toISOString()}\n`);
 
     // The hosts fail: nova-compute dies (some instances in the middle of a task), then Pacemaker fences them.
     const atFailure: InstanceAtFailure[] = [];

@@ -1,7 +1,7 @@
 // What Nova's conductor, scheduler and destination compute do after an accepted evacuate, step by step.
 import type { SimMigration, SimServer } from "./cloud-model.js";
 import { POWER_STATE } from "./cloud-model.js";
-import type { SimCloud } from "./cloud-state.js";
+import type { EvacuationCloud } from "./evacuation-cloud.js";
 
 /** An evacuation the API accepted. */
 export interface EvacuateRequest {
@@ -45,7 +45,7 @@ export class EvacuationEngine {
   private placingNow = new Map<string, number>();
   private placingPeak = { total: 0, bySource: new Map<string, number>() };
 
-  constructor(private readonly cloud: SimCloud) {}
+  constructor(private readonly cloud: EvacuationCloud) {}
 
   /** Evacuations accepted and not yet finished (queued for a dead destination included, lost ones not). */
   get inFlight(): number {
