@@ -14,7 +14,7 @@ export default defineConfig(
     files: ["**/*.ts", "**/*.js", "**/*.mjs", "**/*.cjs"],
     languageOptions: { parser: tseslint.parser, ecmaVersion: 2023, sourceType: "module" },
     linterOptions: { reportUnusedDisableDirectives: "error" },
-    plugins: { house, "@typescript-eslint": tseslint.plugin },
+    plugins: { house },
     rules: {
       "house/no-import-cycle": "error",
       "house/max-lines-soft": ["warn", { max: FILE_SIZE.soft, ...countCode }],
