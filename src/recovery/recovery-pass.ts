@@ -78,7 +78,7 @@ async function markInProgress(deps: PassDeps, host: FailedHost, flags: ReadonlyM
   if (marker.kind === "ours" && marker.phase === "evacuating") {
     startedAt = Date.parse(marker.fields.at ?? "") || now;
   } else if (marker.kind !== "foreign") {
-    const reason = formatNovaMarker("evacuating", new Date(now), { fenced: since.toISOString(), by: deps.node });
+    const reason = formatNovaMarker("evacuating", new Date(now), { since: since.toISOString(), by: deps.node });
     await deps.openstack.compute.disable(service, reason);
   }
   const attrdHost = host.flag ?? service.host;

@@ -1,17 +1,28 @@
-// The requests the engine sends from its plans: evacuations (remembering each refusal) and stops that put an instance
-// back in the power state it had before its host failed.
+// The requests the engine sends from its plans: evacuations (remembering each acceptance until Nova's record shows
+// it, and each refusal) and stops that put an instance back in the power state it had before its host failed.
+import { oneLine } from "../../kit/agent-error.js";
+import type { EngineDeps } from "./engine-types.js";
 import type { InstancePlan, RequestFailures } from "./plan-host.js";
-import type { EngineDeps } from "./evacuate-hosts.js";
 import type { EvacuationClock } from "./poll-timing.js";
 import type { RecoveryOptions } from "./recovery-options.js";
 import type { Candidate } from "./schedule.js";
+
+/** Where the outcome of each request is kept. */
+export interface RequestMemory {
+  /** Accepted evacuations, per instance: this failure's records known when it was accepted. */
+  readonly accepted: Map<string, number>;
+  readonly failures: Map<string, RequestFailures>;
+  /** Each host's failure id (its `since`, ISO), written into its instances' failures. */
+  readonly failureOf: (host: string) => string;
+}
 
 /**
  * Sends the picked evacuations in parallel; returns the ids Nova accepted, telling `timing` when each request went out
  * and was answered. A request failure is remembered, never thrown.
  */
-export async function submitEvacuations(deps: EngineDeps, picked: readonly Candidate[], options: RecoveryOptions, now: number, timing: EvacuationClock): Promise<Set<string>> {
-  const failures = deps.failures;
+export async function submitEvacuations(
+  deps: EngineDeps, memory: RequestMemory, picked: readonly Candidate[], options: RecoveryOptions, now: number, timing: EvacuationClock,
+): Promise<Set<string>> {
   const clock = deps.now ?? Date.now;
   const accepted = new Set<string>();
   await Promise.all(
@@ -19,17 +30,19 @@ export async function submitEvacuations(deps: EngineDeps, picked: readonly Candi
       try {
         const sentAt = clock();
         await deps.openstack.compute.evacuate(plan.id, { onSharedStorage: options.onSharedStorage });
+        memory.accepted.set(plan.id, plan.evacuationsSeen ?? 0);
         timing.submitted(plan.id, host, sentAt, clock());
         accepted.add(plan.id);
         deps.log.info({ host, instance: plan.id, server: plan.name, attempt: plan.attempts + 1 }, "evacuation requested");
       } catch (error) {
         const status = (error as { status?: number }).status;
-        const message = error instanceof Error ? error.message.split("\n")[0] ?? "" : String(error);
+        const message = oneLine(error);
         // A 409 still counts as an attempt: Nova answers 409 for good to some instances (vTPM, vDPA), which
         // would otherwise be resubmitted at every poll forever. If Nova is in fact already rebuilding it, the
-        // next look sees its task and watches it, whatever the attempt count.
-        const previous = failures?.get(plan.id);
-        failures?.set(plan.id, { count: (previous?.count ?? 0) + 1, lastAt: now, lastError: message });
+        // next look sees its record and watches it, whatever the attempt count. A request with no answer (a
+        // timeout) may have been accepted: its retry waits for the backoff, by when a look shows Nova's record.
+        const previous = memory.failures.get(plan.id);
+        memory.failures.set(plan.id, { count: (previous?.count ?? 0) + 1, lastAt: now, lastError: message, failure: memory.failureOf(host) });
         if (status === 409) deps.log.info({ host, instance: plan.id, err: message }, "Nova refused the evacuation (409); it may already be working on this instance");
         else deps.log.warn({ host, instance: plan.id, err: message }, "evacuation request failed");
       }
@@ -47,7 +60,7 @@ export async function restorePowerStates(deps: EngineDeps, plans: ReadonlyMap<st
         await deps.openstack.compute.stopServer(plan.id);
         deps.log.info({ host, instance: plan.id, server: plan.name }, "stopping the instance: it was SHUTOFF before its host failed");
       } catch (error) {
-        deps.log.warn({ host, instance: plan.id, err: error instanceof Error ? error.message : String(error) }, "could not stop the instance yet");
+        deps.log.warn({ host, instance: plan.id, err: oneLine(error) }, "could not stop the instance yet");
       }
     }),
   );

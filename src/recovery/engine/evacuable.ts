@@ -20,6 +20,8 @@ export interface EvacuableTags {
 export interface Selection {
   readonly selected: boolean;
   readonly reason?: string;
+  /** Not known yet: the cloud's tags could not be read, and the server does not carry the tag itself. */
+  readonly undecided?: boolean;
 }
 
 /** True when a metadata or extra-spec value says yes. */
@@ -30,24 +32,36 @@ function isTrue(value: string | undefined): boolean {
 /** True when the server itself, its flavor (as built, or as the cloud tags it now) or its image carries the tag. */
 export function isTagged(server: Server, tags: EvacuableTags, tag: string): boolean {
   return (
-    isTrue(server.metadata[tag]) ||
-    isTrue(server.flavorExtraSpecs?.[tag]) ||
+    isTaggedByItself(server, tag) ||
     (server.flavorId !== undefined && tags.flavorIds.has(server.flavorId)) ||
     (server.flavorName !== undefined && tags.flavorNames.has(server.flavorName)) ||
     (server.imageId !== null && tags.imageIds.has(server.imageId))
   );
 }
 
+/** True when the server carries the tag itself: its metadata, or the flavor extra specs it was built with. */
+function isTaggedByItself(server: Server, tag: string): boolean {
+  return isTrue(server.metadata[tag]) || isTrue(server.flavorExtraSpecs?.[tag]);
+}
+
 /**
- * Builds the selector for a set of servers: with instance filtering off nothing is selected;
- * when neither the cloud (flavors, images) nor any of these servers is tagged, everything is.
+ * Builds the selector for the instances a failure concerns: those on the host when it failed, including those that
+ * have left it since (the decision must not change as they leave). With instance filtering off nothing is selected;
+ * when neither the cloud (flavors, images) nor any of these servers is tagged, everything is. While the cloud's tags
+ * are unknown (`undefined`: Glance or the flavor list could not be read) it fails closed: a server tagged by itself
+ * is selected, every other one stays undecided, never selected by default.
  */
 export function evacuableSelector(
   servers: readonly Server[],
-  tags: EvacuableTags,
+  tags: EvacuableTags | undefined,
   options: { instanceFiltering: boolean; tag: string },
 ): (server: Server) => Selection {
   if (!options.instanceFiltering) return () => ({ selected: false, reason: "instance_filtering is off" });
+  if (tags === undefined) {
+    return (server) => isTaggedByItself(server, options.tag)
+      ? { selected: true }
+      : { selected: false, undecided: true, reason: "waiting to read which flavors and images are tagged" };
+  }
   const anythingTagged =
     tags.flavorIds.size > 0 || tags.imageIds.size > 0 || servers.some((server) => isTagged(server, tags, options.tag));
   if (!anythingTagged) return () => ({ selected: true });

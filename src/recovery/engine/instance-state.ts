@@ -15,6 +15,13 @@ export const MIGRATION_IN_FLIGHT: ReadonlySet<string> = new Set([
  */
 export const MIGRATION_PLACING: ReadonlySet<string> = new Set(["accepted"]);
 
+/**
+ * Task states an evacuation sets: the API's `rebuilding`, then the destination's two. Any other task state on a dead
+ * host (a reboot, a stop, a snapshot the host died in the middle of) is left over from before the failure: Nova
+ * accepts the evacuation of such an instance, and it is evacuated like one with no task.
+ */
+export const EVACUATION_TASK_STATES: ReadonlySet<string> = new Set(["rebuilding", "rebuild_block_device_mapping", "rebuild_spawning"]);
+
 /** Task states of a rebuild already running on its destination compute. */
 export const REBUILDING_ON_DESTINATION: ReadonlySet<string> = new Set(["rebuild_block_device_mapping", "rebuild_spawning"]);
 

@@ -1,7 +1,7 @@
 // The pure heart of the engine: from what Nova says about one failed host, where each instance stands.
 import type { Migration, Server } from "../../openstack/types.js";
 import { evacuableSelector, evacuationPriority, type EvacuableTags } from "./evacuable.js";
-import { EVACUABLE_VM_STATES, MIGRATION_FAILED, MIGRATION_IN_FLIGHT, MIGRATION_PLACING, RECOVERED_STATUSES, REBUILDING_ON_DESTINATION } from "./instance-state.js";
+import { EVACUABLE_VM_STATES, EVACUATION_TASK_STATES, MIGRATION_FAILED, MIGRATION_IN_FLIGHT, MIGRATION_PLACING, RECOVERED_STATUSES, REBUILDING_ON_DESTINATION } from "./instance-state.js";
 import type { InstanceReport } from "./recovery-report.js";
 import type { RecoveryOptions } from "./recovery-options.js";
 import { novaTimeMs } from "./nova-time.js";
@@ -17,9 +17,12 @@ export interface HostSnapshot {
   readonly evacuations: readonly Migration[];
   /** Servers changed since `since`, by id: where evacuated servers are now. */
   readonly changed: ReadonlyMap<string, Server>;
-  readonly tags: EvacuableTags;
+  /** undefined while the cloud's tags cannot be read: the selection then fails closed. */
+  readonly tags: EvacuableTags | undefined;
   /** No evacuation request before this time (evacuate_delay), epoch ms. */
   readonly notBefore: number;
+  /** Every host the run recovers: an instance whose destination is one of them is recovered with that host. */
+  readonly failedHosts?: ReadonlySet<string>;
 }
 
 /** Failed evacuate requests that left no migration record (HTTP errors), kept by the caller per instance. */
@@ -27,6 +30,20 @@ export interface RequestFailures {
   readonly count: number;
   readonly lastAt: number;
   readonly lastError: string;
+  /** The failure they belong to: its `since`, as an ISO time (older records have none and are compared by time). */
+  readonly failure?: string;
+}
+
+/**
+ * Evacuations Nova accepted whose record no look has shown yet, per instance: how many of this failure's evacuation
+ * records of the instance were known when the request was accepted. Until a newer one shows, the instance is in
+ * progress, whatever a look that missed the record says.
+ */
+export type AcceptedRequests = ReadonlyMap<string, number>;
+
+/** The start of the whole second a Nova time falls in: Nova on MariaDB keeps whole seconds. */
+function wholeSecond(ms: number): number {
+  return Math.floor(ms / 1_000) * 1_000;
 }
 
 /** An instance's standing plus what the scheduler needs. */
@@ -39,6 +56,10 @@ export interface InstancePlan extends InstanceReport {
   readonly restoreStopped?: boolean;
   /** In progress and Nova is still placing it (no destination compute has claimed it yet). */
   readonly placing?: boolean;
+  /** This failure's evacuation records of the instance that the look saw. */
+  readonly evacuationsSeen?: number;
+  /** In progress on an accepted request alone: Nova's record of it has not shown yet. */
+  readonly awaitingRecord?: boolean;
 }
 
 /** Whether an evacuation in progress is still being placed: no migration seen yet, or one not yet claimed. */
@@ -52,9 +73,11 @@ function stillPlacing(server: Server, last: Migration | undefined): boolean {
  * runs now (Nova rebuilds an ERROR instance as active, e.g. after a failed first attempt) is not recovered yet:
  * it must be stopped first.
  */
-function planMoved(server: Server, attempts: number, originalVmState: string | undefined): Omit<InstancePlan, "priority" | "created" | "ready"> {
+function planMoved(server: Server, attempts: number, originalVmState: string | undefined, failedHosts: ReadonlySet<string>): Omit<InstancePlan, "priority" | "created" | "ready"> {
   const base = { id: server.id, name: server.name, attempts, host: server.host, status: server.status };
   if (server.status === "DELETED") return { ...base, outcome: "skipped", reason: "deleted while being recovered" };
+  // Its destination failed too: that host's recovery evacuates it again, and this one waits to see it recovered.
+  if (server.host !== null && failedHosts.has(server.host)) return { ...base, outcome: "in-progress", reason: `its destination ${server.host} failed too` };
   if (server.taskState) return { ...base, outcome: "in-progress", reason: `task ${server.taskState} on ${server.host}` };
   if (originalVmState === "stopped" && server.status === "ACTIVE") {
     return { ...base, outcome: "in-progress", reason: "was SHUTOFF before the failure: stopping it", restoreStopped: true };
@@ -71,38 +94,58 @@ export function planHost(
   options: RecoveryOptions,
   now: number,
   originalVmStates: ReadonlyMap<string, string> = new Map(),
+  accepted: AcceptedRequests = new Map(),
 ): InstancePlan[] {
-  const selector = evacuableSelector(snapshot.onHost, snapshot.tags, {
+  // Both times are Nova's, in whole seconds: an evacuation in the same second as the fence is this failure's.
+  const byInstance = new Map<string, Migration[]>();
+  for (const migration of snapshot.evacuations) {
+    if (wholeSecond(novaTimeMs(migration.createdAt)) < wholeSecond(snapshot.since.getTime())) continue;
+    byInstance.set(migration.instanceUuid, [...(byInstance.get(migration.instanceUuid) ?? []), migration]);
+  }
+  for (const list of byInstance.values()) list.sort((a, b) => novaTimeMs(a.createdAt) - novaTimeMs(b.createdAt) || Number(a.id) - Number(b.id));
+  // The selection is decided over every instance the failure concerns, those that already left the host included.
+  const onHostIds = new Set(snapshot.onHost.map((server) => server.id));
+  const left = [...byInstance.keys()].filter((id) => !onHostIds.has(id)).map((id) => snapshot.changed.get(id)).filter((server) => server !== undefined);
+  const selector = evacuableSelector([...snapshot.onHost, ...left], snapshot.tags, {
     instanceFiltering: options.instanceFiltering,
     tag: options.evacuableTag,
   });
-  const byInstance = new Map<string, Migration[]>();
-  for (const migration of snapshot.evacuations) {
-    if (novaTimeMs(migration.createdAt) < snapshot.since.getTime()) continue;
-    byInstance.set(migration.instanceUuid, [...(byInstance.get(migration.instanceUuid) ?? []), migration]);
-  }
-  for (const list of byInstance.values()) list.sort((a, b) => novaTimeMs(a.createdAt) - novaTimeMs(b.createdAt));
 
   // Like evacuations, failed requests from before this failure belong to an older one (the memory keeps them a day).
   const failureOf = (id: string): RequestFailures | undefined => {
     const failure = failures.get(id);
-    return failure && failure.lastAt >= snapshot.since.getTime() ? failure : undefined;
+    if (!failure) return undefined;
+    const ours = failure.failure === undefined ? failure.lastAt >= snapshot.since.getTime() : failure.failure === snapshot.since.toISOString();
+    return ours ? failure : undefined;
   };
   const plans: InstancePlan[] = [];
-  const onHostIds = new Set(snapshot.onHost.map((server) => server.id));
   for (const server of snapshot.onHost) {
     const migrations = byInstance.get(server.id) ?? [];
     const failure = failureOf(server.id);
     const attempts = migrations.length + (failure?.count ?? 0);
     const last = migrations.at(-1);
     const extra = { priority: evacuationPriority(server), created: server.created };
-    const base = { id: server.id, name: server.name, attempts, host: server.host, status: server.status, ...extra };
+    const base = { id: server.id, name: server.name, attempts, host: server.host, status: server.status, evacuationsSeen: migrations.length, ...extra };
     const selection = selector(server);
+    if (selection.undecided) {
+      plans.push({ ...base, outcome: "pending", reason: selection.reason, ready: false });
+      continue;
+    }
     if (!selection.selected) {
       plans.push({ ...base, outcome: "skipped", reason: selection.reason, ready: false });
       continue;
     }
-    if (server.taskState || (last && MIGRATION_IN_FLIGHT.has(last.status))) {
+    // Accepted by Nova, its record not seen yet (a look may miss it): in progress, never sent again.
+    const unseen = accepted.has(server.id) && migrations.length <= (accepted.get(server.id) ?? 0);
+    if (unseen) {
+      plans.push({ ...base, attempts: Math.max(attempts, (accepted.get(server.id) ?? 0) + 1), outcome: "in-progress", reason: "evacuation accepted", ready: false, placing: true, awaitingRecord: true });
+      continue;
+    }
+    // An evacuation's task state says one runs even before its record shows (Nova lists a record by changes-since
+    // only once something updated it); any other task state on a dead host is left over from whatever the host was
+    // doing when it died (a reboot, a stop), and Nova evacuates such an instance.
+    const evacuationTask = server.taskState !== null && EVACUATION_TASK_STATES.has(server.taskState ?? "");
+    if ((last && MIGRATION_IN_FLIGHT.has(last.status)) || evacuationTask) {
       const startedAt = novaTimeMs(last?.createdAt ?? server.updated);
       const overdue = now - startedAt > options.instanceTimeoutMs;
       plans.push(
@@ -143,7 +186,7 @@ export function planHost(
       continue;
     }
     // A rebuild stuck on the destination (its compute died mid-rebuild) times out too, or the host would never finish.
-    const moved = planMoved(server, attempts, originalVmStates.get(instanceId));
+    const moved = planMoved(server, attempts, originalVmStates.get(instanceId), snapshot.failedHosts ?? new Set());
     const startedAt = novaTimeMs(migrations.at(-1)?.createdAt);
     const overdue = moved.outcome === "in-progress" && now - startedAt > options.instanceTimeoutMs;
     const stuck = overdue ? { outcome: "failed" as const, reason: `no progress for ${Math.round((now - startedAt) / 1000)} s (${moved.reason ?? "task"})` } : {};

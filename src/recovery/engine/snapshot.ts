@@ -1,8 +1,8 @@
 // The side-effect half of a look at Nova: gathers what planHost needs, with as few requests as possible.
-import type { Logger } from "../../kit/logger.js";
 import type { OpenStack } from "../../openstack/api.js";
 import type { Migration, Server } from "../../openstack/types.js";
 import type { EvacuableTags } from "./evacuable.js";
+import { novaTimeMs } from "./nova-time.js";
 import type { HostSnapshot } from "./plan-host.js";
 
 /** A host to recover, with when it failed and when its first evacuation may go out. */
@@ -10,19 +10,6 @@ export interface RecoveryTarget {
   readonly host: string;
   readonly since: Date;
   readonly notBefore: number;
-}
-
-/** Reads which flavors and images are tagged; a cloud without Glance just has no tagged images. */
-export async function readEvacuableTags(openstack: OpenStack, tag: string, log: Logger): Promise<EvacuableTags> {
-  const flavors = await openstack.compute.listFlavors();
-  const tagged = flavors.filter((flavor) => /^(1|true|yes|on)$/i.test((flavor.extraSpecs[tag] ?? "").trim()));
-  let imageIds = new Set<string>();
-  try {
-    imageIds = new Set((await openstack.image.listImagesWithTag(tag)).map((image) => image.id));
-  } catch (error) {
-    log.warn({ err: error instanceof Error ? error.message : String(error) }, "could not list tagged images; selecting by flavor and instance metadata only");
-  }
-  return { flavorIds: new Set(tagged.map((flavor) => flavor.id)), flavorNames: new Set(tagged.map((flavor) => flavor.name)), imageIds };
 }
 
 /**
@@ -33,7 +20,7 @@ export async function readEvacuableTags(openstack: OpenStack, tag: string, log: 
 export async function takeSnapshots(
   openstack: OpenStack,
   targets: readonly RecoveryTarget[],
-  tags: EvacuableTags,
+  tags: EvacuableTags | undefined,
   expectMoves = false,
 ): Promise<HostSnapshot[]> {
   const earliest = new Date(Math.min(...targets.map((target) => target.since.getTime()))).toISOString();
@@ -61,16 +48,27 @@ export async function takeSnapshots(
   }));
 }
 
-/** Nothing tagged: the tags when instance filtering is off, and a placeholder until a look fills in the tags it waited for. */
-export const NO_TAGS: EvacuableTags = { flavorIds: new Set(), flavorNames: new Set(), imageIds: new Set() };
+/** Where a look gets the cloud's evacuable tags: undefined while they cannot be read. */
+export interface TagReader {
+  current(): Promise<EvacuableTags | undefined>;
+}
 
 /** A full look at least this often; the looks in between read only what changed. */
 const FULL_LOOK_MS = 30_000;
 /**
- * Incremental looks ask for what changed since this long before the previous look began: Nova keeps whole seconds,
- * its services stamp records with their own clocks, and a transaction may commit after the time it stamped.
+ * Incremental looks ask for what changed since this long before the newest change Nova showed: Nova keeps whole
+ * seconds, its services stamp records with their own clocks, and a transaction may commit after the time it stamped.
+ * Only Nova's timestamps are compared with each other: never our clock with Nova's.
  */
 const CHANGES_SLACK_MS = 3_000;
+
+/** The newest of Nova's timestamps among these records (epoch ms; 0 for none). */
+function newestChange(servers: Iterable<Server>, migrations: Iterable<Migration>): number {
+  let newest = 0;
+  for (const server of servers) newest = Math.max(newest, novaTimeMs(server.updated));
+  for (const migration of migrations) newest = Math.max(newest, novaTimeMs(migration.updatedAt ?? migration.createdAt));
+  return newest;
+}
 
 /**
  * What the engine knows of the failed hosts, kept current between full looks with changes-since: one listing of the
@@ -82,36 +80,46 @@ export class NovaView {
   private servers = new Map<string, Server>();
   private migrations = new Map<string, Map<string, Migration>>();
   private lastFullAt = Number.NEGATIVE_INFINITY;
-  private lastLookAt = Number.NEGATIVE_INFINITY;
+  /** The newest change Nova has shown, in Nova's time: where the next incremental look and every probe start from. */
+  private cursorMs = 0;
 
-  /** `tags` may still be on its way: the first look waits for it alongside its own requests. */
-  constructor(private readonly openstack: OpenStack, private readonly tags: Promise<EvacuableTags>) {}
+  /** `tags` is read alongside the first look, and again at each look while it cannot be read. */
+  constructor(private readonly openstack: OpenStack, private readonly tags: TagReader) {}
 
-  /** Looks at Nova at `now` (our clock); `expectMoves` as in takeSnapshots. */
+  /** Looks at Nova at `now` (our clock, for the full-look period only); `expectMoves` as in takeSnapshots. */
   async look(targets: readonly RecoveryTarget[], now: number, expectMoves: boolean): Promise<HostSnapshot[]> {
     const known = targets.every((target) => this.migrations.has(target.host));
     const [tags, snapshots] = await Promise.all([
-      this.tags,
+      this.tags.current(),
       known && now - this.lastFullAt < FULL_LOOK_MS ? this.changesSince(targets) : this.full(targets, now, expectMoves),
     ]);
-    this.lastLookAt = now;
     return snapshots.map((snapshot) => ({ ...snapshot, tags }));
   }
 
+  /** Nova's time to ask for changes from (epoch ms, whole seconds): shortly before the newest change seen. */
+  changesSinceMs(): number {
+    return Math.floor(this.cursorMs / 1_000) * 1_000 - CHANGES_SLACK_MS;
+  }
+
+  private advanceCursor(targets: readonly RecoveryTarget[], servers: Iterable<Server>, migrations: Iterable<Migration>): void {
+    this.cursorMs = Math.max(this.cursorMs, ...targets.map((target) => target.since.getTime()), newestChange(servers, migrations));
+  }
+
   private async full(targets: readonly RecoveryTarget[], now: number, expectMoves: boolean): Promise<HostSnapshot[]> {
-    const snapshots = await takeSnapshots(this.openstack, targets, NO_TAGS, expectMoves);
+    const snapshots = await takeSnapshots(this.openstack, targets, undefined, expectMoves);
     this.servers = new Map(snapshots[0]?.changed);
     this.migrations = new Map();
     for (const snapshot of snapshots) {
       for (const server of snapshot.onHost) this.servers.set(server.id, server);
       this.migrations.set(snapshot.host, new Map(snapshot.evacuations.map((migration) => [migration.id, migration])));
     }
+    this.advanceCursor(targets, this.servers.values(), snapshots.flatMap((snapshot) => snapshot.evacuations));
     this.lastFullAt = now;
     return snapshots;
   }
 
   private async changesSince(targets: readonly RecoveryTarget[]): Promise<HostSnapshot[]> {
-    const since = new Date(Math.floor(this.lastLookAt / 1_000) * 1_000 - CHANGES_SLACK_MS).toISOString();
+    const since = new Date(this.changesSinceMs()).toISOString();
     const [servers, perHost] = await Promise.all([
       this.openstack.compute.listServersChangedSince(since),
       Promise.all(targets.map((target) => this.openstack.compute.listEvacuations({ sourceCompute: target.host, changesSince: since }))),
@@ -122,6 +130,7 @@ export class NovaView {
       for (const migration of perHost[index] ?? []) known.set(migration.id, migration);
       this.migrations.set(target.host, known);
     });
+    this.advanceCursor(targets, servers, perHost.flat());
     const all = [...this.servers.values()];
     return targets.map((target) => ({
       host: target.host,
@@ -131,7 +140,7 @@ export class NovaView {
       onHost: all.filter((server) => server.host === target.host && server.status !== "DELETED"),
       evacuations: [...(this.migrations.get(target.host)?.values() ?? [])],
       changed: this.servers,
-      tags: NO_TAGS,
+      tags: undefined,
     }));
   }
 }

@@ -1,7 +1,7 @@
 // Builders for the engine's inputs (servers, migrations, snapshots) shared by the recovery unit tests.
 import type { HostSnapshot, InstancePlan } from "../../../src/recovery/engine/plan-host.js";
 import { DEFAULT_RECOVERY_OPTIONS, type RecoveryOptions } from "../../../src/recovery/engine/recovery-options.js";
-import { NO_TAGS } from "../../../src/recovery/engine/snapshot.js";
+import { NO_TAGS } from "../../../src/recovery/engine/evacuable-tags.js";
 import type { Migration, Server } from "../../../src/openstack/types.js";
 
 /** Nothing tagged in the cloud (the engine's own constant). */

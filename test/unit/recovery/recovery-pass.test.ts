@@ -21,6 +21,7 @@ describe("recoveryPass against the simulator", () => {
   });
   afterEach(() => {
     sim.cloud.config.evacuateLatencyMs = SIM_LATENCY_MS;
+    sim.cloud.config.unschedulable = {};
   });
 
   /** The pass's dependencies with this attrd. */
@@ -65,13 +66,14 @@ describe("recoveryPass against the simulator", () => {
     expect(markerOf("compute-1")).toMatchObject({ kind: "ours", phase: "evacuated", fields: { recovered: "6", failed: "0", skipped: "0" } });
   });
 
-  it("keeps the fence time of fence_compute's marker as the failure time while evacuating", async () => {
+  it("records as the failure time Nova's own time of fence_compute's marker, not the fencing node's clock", async () => {
     await fenceInSim(sim, openstack, "compute-1");
     const fenced = markerOf("compute-1");
     expect(fenced).toMatchObject({ kind: "ours", phase: "fenced" });
+    const [service] = await openstack.compute.listServices({ host: "compute-1" });
     let evacuating: ReturnType<typeof parseNovaMarker> | undefined;
     await recoveryPass(deps(new MemoryAttrd({ "compute-1": "yes" }), { onProgress: () => void (evacuating ??= markerOf("compute-1")) }), simRun());
-    expect(evacuating).toMatchObject({ kind: "ours", phase: "evacuating", fields: { fenced: fenced.kind === "ours" ? fenced.fields.at : "?" } });
+    expect(evacuating).toMatchObject({ kind: "ours", phase: "evacuating", fields: { since: new Date(`${service?.updatedAt ?? ""}Z`).toISOString() } });
   });
 
   it("finishes from Nova's marker when attrd loses its value mid-recovery, without evacuating anything twice", async () => {
@@ -117,6 +119,9 @@ describe("recoveryPass against the simulator", () => {
   });
 
   it("takes in a host fenced while the pass runs, recovers it in the same pass, and never evacuates twice", async () => {
+    // compute-2 is about to fail: an evacuation sent to it would wait for it to come back (Nova's queued rebuild), and
+    // a second request meanwhile could rebuild the instance twice; so no evacuation of compute-1 goes there.
+    sim.cloud.config.unschedulable = { "compute-2": true };
     await fenceInSim(sim, openstack, "compute-1");
     sim.cloud.injectFailure({ kind: "slow-rebuild", host: "compute-1", delayMs: 1_000 });
     const attrd = new MemoryAttrd({ "compute-1": "yes" });

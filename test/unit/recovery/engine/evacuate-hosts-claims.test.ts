@@ -16,7 +16,8 @@ const INSTANCES = 16;
 describe("evacuateHosts refills from probes", () => {
   let sim: Simulator;
   let openstack: OpenStackConnection;
-  useSimulator((bench) => ({ sim, openstack } = bench), () => startSimulator({ seed: 7, evacuateLatencyMs: LATENCY_MS, evacuateJitterMs: 0 }));
+  // Millisecond timestamps: the test measures each refill against the claim before it from the records.
+  useSimulator((bench) => ({ sim, openstack } = bench), () => startSimulator({ seed: 7, evacuateLatencyMs: LATENCY_MS, evacuateJitterMs: 0, subSecondTimestamps: true }));
 
   it("sends each next evacuation from the probe that saw a destination's claim, before any look, within the limit", async () => {
     sim.cloud.seed({ hosts: 4, serversPerHost: INSTANCES });

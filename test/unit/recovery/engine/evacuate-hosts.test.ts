@@ -207,6 +207,7 @@ describe("evacuateHosts against the simulator", () => {
       expect(evacuatePosts(sim).size).toBe(8);
 
       const [resumed] = await evacuateHosts({ openstack, log: quiet, failures: new Map() }, ["compute-1"], simRun({ concurrency: 8 }));
+      expect(resumed?.instances.filter((item) => item.outcome !== "recovered")).toEqual([]);
       expect(resumed).toMatchObject({ done: true, recovered: 20, failed: 0 });
       const posts = evacuatePosts(sim);
       expect(posts.size).toBe(20);

@@ -54,10 +54,26 @@ describe("planHost, an instance still on the failed host", () => {
     expect(overdue.reason).toBe("no progress for 301 s (task accepted)");
   });
 
-  it("counts a stuck task_state from the server's last update", () => {
+  it.each(["rebooting", "powering-off", "image_snapshot", "migrating"])(
+    "with a task state %s left from before the failure and no evacuation record of it, is pending and ready",
+    (taskState) => {
+      const leftover = server({ taskState, updated: novaTime(0) });
+      expect(planOf({ onHost: [leftover] }, 5)).toMatchObject({ outcome: "pending", ready: true, attempts: 0 });
+    },
+  );
+
+  it("counts a stuck evacuation task_state from the server's last update", () => {
     const stuck = server({ taskState: "rebuild_spawning", updated: novaTime(0) });
     expect(planOf({ onHost: [stuck] }, 299).outcome).toBe("in-progress");
     expect(planOf({ onHost: [stuck] }, 301)).toMatchObject({ outcome: "failed", reason: expect.stringContaining("rebuild_spawning") });
+  });
+
+  it("with an evacuation accepted whose record no look has shown yet, is in progress and never ready", () => {
+    const result = planHost(snapshot({ onHost: [server()] }), new Map(), OPTIONS, SINCE + 5_000, new Map(), new Map([["srv-1", 0]]));
+    expect(result[0]).toMatchObject({ outcome: "in-progress", ready: false, placing: true, awaitingRecord: true });
+    const seen = planHost(snapshot({ onHost: [server()], evacuations: [migration({ status: "accepted" })] }), new Map(), OPTIONS, SINCE + 5_000, new Map(), new Map([["srv-1", 0]]));
+    expect(seen[0]).toMatchObject({ outcome: "in-progress", reason: "accepted" });
+    expect(seen[0]?.awaitingRecord).toBeUndefined();
   });
 
   it.each([

@@ -2,7 +2,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { OpenStackConnection } from "../../../../src/openstack/connect.js";
 import type { HostSnapshot } from "../../../../src/recovery/engine/plan-host.js";
-import { NO_TAGS, NovaView, probeEvacuations, takeSnapshots, type RecoveryTarget } from "../../../../src/recovery/engine/snapshot.js";
+import { NO_TAGS } from "../../../../src/recovery/engine/evacuable-tags.js";
+import { NovaView, probeEvacuations, takeSnapshots, type RecoveryTarget } from "../../../../src/recovery/engine/snapshot.js";
 import { fenceInSim, useSimulator, type Simulator } from "../sim-harness.js";
 
 const HOSTS = ["compute-1", "compute-2"];
@@ -39,7 +40,7 @@ describe("NovaView against the simulator", () => {
   });
 
   it("sees, between full looks, what a full look sees, with one server listing and one migration listing per host", async () => {
-    const view = new NovaView(openstack, Promise.resolve(NO_TAGS));
+    const view = new NovaView(openstack, { current: () => Promise.resolve(NO_TAGS) });
     const start = Date.now();
     await view.look(targets, start, false);
     const ids = HOSTS.flatMap((host) => sim.cloud.serversOnHost(host).slice(0, 3).map((server) => server.uuid));
@@ -77,7 +78,7 @@ describe("NovaView against the simulator", () => {
   });
 
   it("takes a full look again after 30 s", async () => {
-    const view = new NovaView(openstack, Promise.resolve(NO_TAGS));
+    const view = new NovaView(openstack, { current: () => Promise.resolve(NO_TAGS) });
     const start = Date.now();
     await view.look(targets, start, false);
     sim.cloud.resetCounts();
@@ -90,7 +91,7 @@ describe("NovaView against the simulator", () => {
 
   it("fills in the tags it was given once they arrive", async () => {
     const tags = { ...NO_TAGS, flavorNames: new Set(["m1.evacuable"]) };
-    const view = new NovaView(openstack, new Promise((resolve) => setTimeout(() => resolve(tags), 20)));
+    const view = new NovaView(openstack, { current: () => new Promise((resolve) => setTimeout(() => resolve(tags), 20)) });
     const [first] = await view.look(targets, Date.now(), false);
     expect(first?.tags).toBe(tags);
   });
