@@ -53,6 +53,9 @@ async function nodeBack(l: CloudLab, node: string): Promise<void> {
 
 /** Powers a node off and waits until every instance is recovered; returns the watch. */
 async function failAndRecover(l: CloudLab, node: string, afterFlag?: () => Promise<void>): Promise<HostWatch> {
+  // Instances land on the spares only: never on a node that fails next, nor on one whose lab nova-compute, starved
+  // on a loaded machine, the simulator takes for dead (it then queues the rebuild until that node comes back).
+  await l.sim.control.setConfig({ unschedulable: Object.fromEntries(l.computes.map((c) => [c, true])) });
   await l.sim.control.resetCounts();
   const w = await HostWatch.start(node, l, l.sim.control, l.timeline);
   watches.push(w);
