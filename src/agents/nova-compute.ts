@@ -162,7 +162,8 @@ export const novaCompute = defineResourceAgent({
   params: [...OCF_OPENSTACK_OPTIONS, ...COMPUTE_PARAMS],
   validate: async (context) => {
     runnerOf(context);
-    await cloudConfigFromParams(context.params, process.env);
+    // The monitor of a running nova-compute needs no cloud: a clouds.yaml missing now must not fail it.
+    if (context.action !== "monitor") await cloudConfigFromParams(context.params, process.env, context.deadline);
   },
   actions: {
     start: { timeout: 600, handler: start },

@@ -1,6 +1,6 @@
 // Turns agent parameters into an authenticated OpenStack session, with secrets kept out of argv and logs.
 // The HTTP client, YAML and execa are imported lazily: meta-data, usage and probes never pay for loading them.
-import { AgentError } from "../kit/agent-error.js";
+import { AgentError, toAgentError } from "../kit/agent-error.js";
 import { childEnvironment } from "../kit/child-env.js";
 import { registerSecrets, type Logger } from "../kit/logger.js";
 import { numberParam, stringParam, type ParamValues } from "../kit/params.js";
@@ -48,7 +48,8 @@ export async function cloudConfigFromParams(params: ParamValues, env: NodeJS.Pro
       },
     });
   } catch (error) {
-    throw new AgentError("configured", error instanceof Error ? error.message : String(error));
+    // A parameter error is "configured" (6); a clouds.yaml or CA bundle missing on this node is a passing one (1).
+    throw toAgentError(error);
   }
 }
 

@@ -10,7 +10,7 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
 import type { Duplex } from "node:stream";
-import { configError } from "./errors.js";
+import { OpenStackError } from "./errors.js";
 
 /** TLS and timeout settings of the agents. */
 export interface AgentOptions {
@@ -63,7 +63,7 @@ export function createAgents(options: AgentOptions): Agents {
       ca = readFileSync(options.caBundle);
     } catch (error) {
       const code = (error as { code?: string }).code ?? "unreadable";
-      throw configError(`CA bundle ${options.caBundle} cannot be read (${code})`, "check cacert / OS_CACERT");
+      throw new OpenStackError({ kind: "environment", what: `CA bundle ${options.caBundle} cannot be read on this node (${code})`, hint: "check cacert / OS_CACERT" });
     }
   }
   const common = { keepAlive: true, maxSockets: 16 };

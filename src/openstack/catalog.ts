@@ -1,5 +1,5 @@
 // Picks a service endpoint from the Keystone v3 catalog by service type, interface and region.
-import { configError } from "./errors.js";
+import { OpenStackError } from "./errors.js";
 import type { CloudConfig } from "./types.js";
 
 /** One endpoint of a catalog entry. */
@@ -23,7 +23,7 @@ export const SERVICE_TYPES: Readonly<Record<"compute" | "image", readonly string
   image: ["image"],
 };
 
-/** The URL (no trailing slash) of the first endpoint of `service` matching interface and region; throws a config error listing what exists. */
+/** The URL (no trailing slash) of the first endpoint of `service` matching interface and region; throws an "environment" error listing what exists. */
 export function selectEndpoint(
   catalog: readonly CatalogService[],
   service: keyof typeof SERVICE_TYPES,
@@ -40,7 +40,8 @@ export function selectEndpoint(
   const wanted = `${service} endpoint with interface ${iface}${region === undefined ? "" : ` in region ${region}`}`;
   const found = entries.flatMap((entry) => entry.endpoints.map((ep) => `${ep.interface}@${ep.region_id ?? ep.region ?? "?"}`));
   const seen = found.length > 0 ? `it has ${[...new Set(found)].join(", ")}` : `it has no ${types.join("/")} service`;
-  throw configError(`the Keystone catalog has no ${wanted} (${seen})`, "check region_name and interface (endpoint_type)");
+  // The catalog is the cloud's, read at run time: a passing problem as far as the agent can tell, not a parameter error.
+  throw new OpenStackError({ kind: "environment", what: `the Keystone catalog has no ${wanted} (${seen})`, hint: "check region_name and interface (endpoint_type)" });
 }
 
 function normaliseCatalogInterface(value: string): string {

@@ -1,5 +1,6 @@
 // Resolves a CloudConfig from explicit values, one clouds.yaml entry and OS_* variables, like the openstack CLI.
 import { isRecord, loadCloudEntry, type CloudEntry } from "./clouds-yaml.js";
+import { echo } from "../kit/echo.js";
 import { configError } from "./errors.js";
 import type { CloudConfig } from "./types.js";
 
@@ -107,7 +108,7 @@ export function resolveCloudConfig(input: CloudConfigInput): CloudConfig {
 function authMethod(authType: string | undefined, layers: Layer[]): "password" | "application_credential" {
   if (authType !== undefined) {
     const method = AUTH_TYPES[authType.toLowerCase()];
-    if (!method) throw configError(`auth_type "${authType}" is not supported`, "use password or v3applicationcredential");
+    if (!method) throw configError(`auth_type ${echo(authType)} is not supported`, "use password or v3applicationcredential");
     return method;
   }
   for (const layer of layers) {
@@ -133,7 +134,7 @@ function missing(what: string, sources: string): never {
 function validate(config: CloudConfig, method: "password" | "application_credential"): void {
   if (!config.authUrl) missing("auth_url", "auth_url, OS_AUTH_URL");
   if (!/^https?:\/\/[^/]/i.test(config.authUrl)) {
-    throw configError(`auth_url "${config.authUrl}" is not an http(s) URL`, "give e.g. http://keystone:5000/v3");
+    throw configError(`auth_url ${echo(config.authUrl)} is not an http(s) URL`, "give e.g. http://keystone:5000/v3");
   }
   if (method === "password") {
     if (!config.username && !config.userId) missing("username", "username or user_id, OS_USERNAME");
@@ -159,7 +160,7 @@ function validate(config: CloudConfig, method: "password" | "application_credent
 export function normaliseInterface(value: string | undefined): CloudConfig["interface"] {
   if (value === undefined) return DEFAULT_INTERFACE;
   const known = INTERFACES[value.toLowerCase()];
-  if (!known) throw configError(`interface "${value}" is unknown`, "use public, internal or admin (or publicURL, internalURL, adminURL)");
+  if (!known) throw configError(`interface ${echo(value)} is unknown`, "use public, internal or admin (or publicURL, internalURL, adminURL)");
   return known;
 }
 
@@ -168,7 +169,7 @@ export function parseBoolean(value: string, name: string): boolean {
   const lower = value.trim().toLowerCase();
   if (["1", "true", "yes", "on"].includes(lower)) return true;
   if (["0", "false", "no", "off", ""].includes(lower)) return false;
-  throw configError(`${name}="${value}" is not a boolean`, "use true or false");
+  throw configError(`${name}=${echo(value)} is not a boolean`, "use true or false");
 }
 
 function nonEmpty(value: unknown): string | undefined {

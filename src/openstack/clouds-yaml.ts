@@ -3,7 +3,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { parse } from "yaml";
-import { configError } from "./errors.js";
+import { echo } from "../kit/echo.js";
+import { OpenStackError } from "./errors.js";
+
+/** An error about the clouds.yaml files of this node: their presence and content may differ between nodes and over time. */
+function fileError(what: string, hint: string): OpenStackError {
+  return new OpenStackError({ kind: "environment", what, hint });
+}
 
 /** One cloud entry of clouds.yaml, after secure.yaml was merged in. */
 export type CloudEntry = Record<string, unknown>;
@@ -42,7 +48,7 @@ export function loadCloudEntry(cloud: string, env: NodeJS.ProcessEnv, cloudsYaml
   const candidates = cloudsYamlPaths ?? defaultCloudsYamlPaths(env);
   const cloudsPath = candidates.find((path) => existsSync(path));
   if (!cloudsPath) {
-    throw configError(`cloud "${cloud}" was asked for but no clouds.yaml exists (looked in ${candidates.join(", ")})`,
+    throw fileError(`cloud ${echo(cloud)} was asked for but no clouds.yaml exists on this node (looked in ${candidates.join(", ")})`,
       "create clouds.yaml or set OS_CLIENT_CONFIG_FILE");
   }
   const clouds = readClouds(cloudsPath);
@@ -51,7 +57,7 @@ export function loadCloudEntry(cloud: string, env: NodeJS.ProcessEnv, cloudsYaml
   const entry = clouds[cloud];
   if (!isRecord(entry)) {
     const known = Object.keys(clouds).join(", ") || "none";
-    throw configError(`cloud "${cloud}" is not in ${cloudsPath} (clouds there: ${known})`, "check the cloud name");
+    throw fileError(`cloud ${echo(cloud)} is not in ${cloudsPath} (clouds there: ${known})`, "check the cloud name");
   }
   const secret = secure[cloud];
   return isRecord(secret) ? deepMerge(entry, secret) : entry;
@@ -63,11 +69,11 @@ function readClouds(path: string): Record<string, unknown> {
     doc = parse(readFileSync(path, "utf8"));
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw configError(`cannot read ${path}: ${reason}`, "fix the YAML syntax");
+    throw fileError(`cannot read ${path}: ${reason}`, "fix the YAML syntax");
   }
   if (doc === null || doc === undefined) return {};
   if (!isRecord(doc) || (doc.clouds !== undefined && !isRecord(doc.clouds))) {
-    throw configError(`${path} has no "clouds:" mapping`, "see the openstacksdk clouds.yaml format");
+    throw fileError(`${path} has no "clouds:" mapping`, "see the openstacksdk clouds.yaml format");
   }
   return (doc.clouds as Record<string, unknown> | undefined) ?? {};
 }

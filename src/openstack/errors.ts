@@ -13,7 +13,9 @@ export type OpenStackErrorKind =
   | "server"
   | "unreachable"
   | "timeout"
-  | "invalid-response";
+  | "invalid-response"
+  /** Not the parameters but what this node or the cloud holds now (clouds.yaml, a CA bundle, the catalog): may pass. */
+  | "environment";
 
 /** The services the client talks to, as counted and named in errors. */
 export type ServiceName = "identity" | "compute" | "image" | "masakari" | "mistral";
@@ -40,6 +42,7 @@ const HINTS: Readonly<Record<OpenStackErrorKind, string>> = {
   unreachable: "check the endpoint URL, DNS, routing, firewall and that the service runs",
   timeout: "check that the service is up and not overloaded, or raise the timeout",
   "invalid-response": "the answer does not look like OpenStack; check the endpoint URL",
+  environment: "check the files on this node (clouds.yaml, CA bundle) and the Keystone catalog",
 };
 
 /** Kind of an HTTP error status, as a table. */

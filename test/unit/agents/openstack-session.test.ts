@@ -1,7 +1,9 @@
 // Every agent's OpenStack session is bounded by its operation's time: a hung Keystone or Nova cannot hold an action past it.
+import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { fenceCompute } from "../../../src/agents/fence-compute.js";
 import { fenceEvacuate } from "../../../src/agents/fence-evacuate.js";
+import { novaCompute } from "../../../src/agents/nova-compute.js";
 import { novaEvacuate } from "../../../src/agents/nova-evacuate.js";
 import { runFenceAgent } from "../../../src/kit/fence/dispatch.js";
 import type { FenceAgent } from "../../../src/kit/fence/fence-agent.js";
@@ -71,5 +73,50 @@ describe("the compute fence agents bound each action by shell_timeout", () => {
     } finally {
       h.sim.cloud.config.routeDelayMs = {};
     }
+  });
+});
+
+describe("exit codes: 6 only for a configuration that cannot work on any node", () => {
+  const nowhere = join(logs, "no-such-dir", "clouds.yaml");
+
+  it.each([
+    // Whether /etc/openstack/clouds.yaml exists on the test machine or not, this node has no such cloud.
+    ["clouds.yaml is missing on this node", () => ({ cloud: "no-such-cloud-here" }), { OS_CLIENT_CONFIG_FILE: nowhere }, /cloud 'no-such-cloud-here' .*clouds\.yaml/],
+    ["the catalog has no compute endpoint", () => ({ ...h.credentials(), region_name: "Nowhere" }), {}, /catalog has no compute/],
+    ["Keystone cannot be reached", () => ({ ...h.credentials(), auth_url: "http://127.0.0.1:9/v3", connect_timeout: "1" }), {}, /Keystone/],
+  ])("NovaEvacuate's monitor exits 1 (passing) when %s", async (_title, params, env, reason) => {
+    await h.run(novaEvacuate, "start", h.credentials(), EVACUATOR);
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      const run = await h.run(novaEvacuate, "monitor", params(), monitorEnv(10_000));
+      expect(run.exitCode).toBe(1);
+      expect(run.stderr).toMatch(reason);
+    } finally {
+      for (const key of Object.keys(env)) if (saved[key] === undefined) delete process.env[key]; else process.env[key] = saved[key];
+    }
+  });
+
+  it("NovaEvacuate's validate-all still exits 6 when no credentials are given at all", async () => {
+    expect((await h.run(novaEvacuate, "validate-all", {})).exitCode).toBe(6);
+  });
+
+  it("NovaCompute's monitor of a running gate does not need clouds.yaml at all", async () => {
+    const gate = { ...h.credentials(), host: "compute-2", wait_only: "1" };
+    expect((await h.run(novaCompute, "start", gate)).exitCode).toBe(0);
+    process.env.OS_CLIENT_CONFIG_FILE = nowhere;
+    try {
+      const run = await h.run(novaCompute, "monitor", { host: "compute-2", wait_only: "1", cloud: "overcloud" }, { OCF_RESKEY_CRM_meta_interval: "10000" });
+      expect(run).toMatchObject({ exitCode: 0 });
+    } finally {
+      delete process.env.OS_CLIENT_CONFIG_FILE;
+      await h.run(novaCompute, "stop", gate);
+    }
+  });
+
+  it("fence_compute monitor fails with exit 1, the fencing library's only failure code, when the catalog has no compute endpoint", async () => {
+    const run = await fence(fenceCompute, { action: "monitor", region_name: "Nowhere" });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toMatch(/^Failed: .*catalog has no compute/);
   });
 });

@@ -141,13 +141,14 @@ describe("resolveCloudConfig with clouds.yaml", () => {
   it("names the clouds it knows when the cloud is missing", () => {
     const clouds = writeYaml("clouds.yaml", CLOUDS);
     const error = errorOf(() => resolveCloudConfig({ explicit: { cloud: "nope" }, env: {}, cloudsYamlPaths: [clouds] }));
-    expect(error.message).toContain(`cloud "nope" is not in ${clouds} (clouds there: overcloud, lab)`);
+    expect(error.message).toContain(`cloud 'nope' is not in ${clouds} (clouds there: overcloud, lab)`);
+    expect(error.kind).toBe("environment");
   });
 
   it("reports a broken YAML file on one line", () => {
     const clouds = writeYaml("clouds.yaml", "clouds:\n  a: [unclosed\n");
     const error = errorOf(() => resolveCloudConfig({ explicit: { cloud: "a" }, env: {}, cloudsYamlPaths: [clouds] }));
-    expect(error.kind).toBe("config");
+    expect(error.kind).toBe("environment");
     expect(error.message).not.toContain("\n");
   });
 });
@@ -159,9 +160,10 @@ describe("resolveCloudConfig errors", () => {
     [{ OS_AUTH_URL: "http://k", OS_USERNAME: "u" }, "password is not set"],
     [{ OS_AUTH_URL: "http://k", OS_USERNAME: "u", OS_PASSWORD: "p" }, "project_name is not set"],
     [{ OS_AUTH_URL: "keystone:5000", OS_USERNAME: "u", OS_PASSWORD: "p", OS_PROJECT_ID: "x" }, "is not an http(s) URL"],
-    [{ ...PASSWORD_ENV, OS_INTERFACE: "sideways" }, `interface "sideways" is unknown`],
-    [{ ...PASSWORD_ENV, OS_INSECURE: "maybe" }, `OS_INSECURE="maybe" is not a boolean`],
-    [{ ...PASSWORD_ENV, OS_AUTH_TYPE: "v3oidcpassword" }, `auth_type "v3oidcpassword" is not supported`],
+    [{ ...PASSWORD_ENV, OS_INTERFACE: "sideways" }, `interface 'sideways' is unknown`],
+    [{ ...PASSWORD_ENV, OS_INSECURE: "maybe" }, `OS_INSECURE='maybe' is not a boolean`],
+    [{ ...PASSWORD_ENV, OS_AUTH_TYPE: "v3oidcpassword" }, `auth_type 'v3oidcpassword' is not supported`],
+    [{ ...PASSWORD_ENV, OS_INTERFACE: "x".repeat(70_000) }, `interface '${"x".repeat(60)}...' (70000 characters) is unknown`],
     [{ OS_AUTH_URL: "http://k", OS_APPLICATION_CREDENTIAL_NAME: "n", OS_APPLICATION_CREDENTIAL_SECRET: "s" }, "username for application_credential_name is not set"],
   ])("%j fails with %s", (env, message) => {
     const error = errorOf(() => resolveCloudConfig({ explicit: {}, env, cloudsYamlPaths: [] }));

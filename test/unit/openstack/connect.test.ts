@@ -125,7 +125,7 @@ describe("connectOpenStack", () => {
   it.each([
     [{ password: "wrong-one" }, {}, "auth", /Keystone rejected the credentials/],
     [{}, { maxVersion: "2.10" }, "unsupported", /up to 2\.10, we need at least 2\.11/],
-    [{ regionName: "Mars" }, {}, "config", /no compute endpoint with interface internal in region Mars/],
+    [{ regionName: "Mars" }, {}, "environment", /no compute endpoint with interface internal in region Mars/],
   ])("fails with a clear error for %j %j", async (config, cloudOptions, kind, message) => {
     await setup(cloudOptions);
     const error = await processConnect(cloud.config(config)).catch((e: unknown) => e);

@@ -165,8 +165,9 @@ describe("Transport TLS", () => {
     expect((await t.request({ service: "compute", method: "GET", url: `${server.url}/` })).status).toBe(200);
   });
 
-  it("reports an unreadable CA bundle as a configuration error", () => {
-    expect(() => transport({ caBundle: `${tls.dir}/missing.pem` })).toThrow(/CA bundle .*missing\.pem cannot be read \(ENOENT\)/);
+  it("reports an unreadable CA bundle as a problem of this node, not of the parameters", () => {
+    expect(() => transport({ caBundle: `${tls.dir}/missing.pem` })).toThrow(/CA bundle .*missing\.pem cannot be read on this node \(ENOENT\)/);
+    expect(() => transport({ caBundle: `${tls.dir}/missing.pem` })).toThrow(expect.objectContaining({ kind: "environment" }));
   });
 });
 
