@@ -5,6 +5,7 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { AgentError } from "../kit/agent-error.js";
 import { childEnvironment } from "../kit/child-env.js";
+import { echo } from "../kit/echo.js";
 
 /** Starts, stops and checks nova-compute. */
 export interface ServiceRunner {
@@ -56,11 +57,11 @@ export function commandRunner(command: string, options: { pidFile: string; logFi
     async start() {
       const log = openSync(options.logFile, "a", 0o640);
       const child = spawn("/bin/sh", ["-c", `exec ${command}`], { detached: true, stdio: ["ignore", log, log], env: childEnvironment() });
-      if (child.pid === undefined) throw new AgentError("generic", `could not start '${command}'`);
+      if (child.pid === undefined) throw new AgentError("generic", `could not start ${echo(command)}`);
       child.unref();
       await writeFile(options.pidFile, `${child.pid}\n`);
       await sleep(300);
-      if (!(await alive(child.pid))) throw new AgentError("generic", `'${command}' exited at once; see ${options.logFile}`);
+      if (!(await alive(child.pid))) throw new AgentError("generic", `${echo(command)} exited at once; see ${options.logFile}`);
     },
     async stop() {
       const pid = await readPid();

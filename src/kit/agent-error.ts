@@ -32,8 +32,12 @@ export function toAgentError(error: unknown): AgentError {
   return new AgentError("generic", oneLine(error), { cause: error });
 }
 
-/** The first line of an error's message, trimmed. */
+/** The longest line an error is reported with: a safety net behind the echo of each value (kit/echo.ts). */
+const MAX_LINE = 500;
+
+/** The first line of an error's message, trimmed, and cut at MAX_LINE characters. */
 export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
-  return (text.split("\n").find((line) => line.trim() !== "") ?? "unknown error").trim();
+  const line = (text.split("\n").find((candidate) => candidate.trim() !== "") ?? "unknown error").trim();
+  return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}... (${line.length} characters)` : line;
 }

@@ -10,6 +10,7 @@ describe("oneLine", () => {
     ["a thrown number", 42, "42"],
     ["an empty message", new Error(""), "unknown error"],
     ["a blank message", new Error(" \n \n"), "unknown error"],
+    ["a line of 70 KB, cut at 500 characters", new Error(`bad: ${"v".repeat(70_000)}`), `bad: ${"v".repeat(495)}... (70005 characters)`],
   ])("gives %s", (_title, thrown, expected) => {
     expect(oneLine(thrown)).toBe(expected);
   });
