@@ -13,6 +13,11 @@
 #   MASAKARI_DUP_INTERVAL=10    duplicate_notification_detection_interval [180]: our driver finds its
 #                               own notification again; a long window refuses a real second failure
 #   MASAKARI_RETRY_INTERVAL=30  process_unfinished_notifications_interval [120]
+#   MASAKARI_EXPIRED_INTERVAL=120 notifications_expired_interval [86400]: a notification still new,
+#                               running or error this long after its generated_time is set failed.
+#                               The only way out for one whose engine died mid-run (Masakari
+#                               re-runs new and error ones only): keep it above the longest recovery
+#   MASAKARI_EXPIRED_CHECK=15   check_expired_notifications_interval [600]
 #   MASAKARI_DEBUG=false
 # The config is rewritten on every run; a running daemon keeps what it started with.
 . "$(dirname "$(readlink -f "$0")")/backends-common.sh"
@@ -22,6 +27,8 @@ MASAKARI_WAIT_SERVICE=${MASAKARI_WAIT_SERVICE:-5}
 MASAKARI_WAIT_EVACUATION=${MASAKARI_WAIT_EVACUATION:-90}
 MASAKARI_DUP_INTERVAL=${MASAKARI_DUP_INTERVAL:-10}
 MASAKARI_RETRY_INTERVAL=${MASAKARI_RETRY_INTERVAL:-30}
+MASAKARI_EXPIRED_INTERVAL=${MASAKARI_EXPIRED_INTERVAL:-120}
+MASAKARI_EXPIRED_CHECK=${MASAKARI_EXPIRED_CHECK:-15}
 MASAKARI_DEBUG=${MASAKARI_DEBUG:-false}
 MASAKARI_PORT=$(service_field masakari-api 2)
 CONF=$ETC/masakari/masakari.conf
@@ -52,6 +59,8 @@ wait_period_after_service_update = $MASAKARI_WAIT_SERVICE
 wait_period_after_evacuation = $MASAKARI_WAIT_EVACUATION
 duplicate_notification_detection_interval = $MASAKARI_DUP_INTERVAL
 process_unfinished_notifications_interval = $MASAKARI_RETRY_INTERVAL
+notifications_expired_interval = $MASAKARI_EXPIRED_INTERVAL
+check_expired_notifications_interval = $MASAKARI_EXPIRED_CHECK
 periodic_fuzzy_delay = 0
 [wsgi]
 api_paste_config = $ETC/masakari/api-paste.ini
