@@ -6,6 +6,9 @@ import { markStarted, markStopped, isStarted } from "../kit/ocf/state-file.js";
 import { defineResourceAgent, type OcfContext } from "../kit/ocf/resource-agent.js";
 import { numberParam, type ParamSpec } from "../kit/params.js";
 import { attrdUpdater } from "../pacemaker/attrd.js";
+import { oneLine } from "../kit/agent-error.js";
+import { tryExclusiveLock } from "../kit/exclusive-lock.js";
+import { coalescingSaver } from "../recovery/memory/coalescing-saver.js";
 import { loadFailureMemory, saveFailureMemory } from "../recovery/memory/failure-memory.js";
 import { loadPowerStateMemory, savePowerStateMemory } from "../recovery/memory/power-state-memory.js";
 import { recoveryPass } from "../recovery/recovery-pass.js";
@@ -61,18 +64,25 @@ async function monitor(context: OcfContext): Promise<OcfCode> {
     env: process.env, log, tokenCachePath: join(environment.stateDir, `nova-ha-${environment.instance}.token.json`),
     deadline: context.deadline, signal,
   });
-  const failuresPath = join(environment.stateDir, `nova-ha-${environment.instance}.failures.json`);
-  const statesPath = join(environment.stateDir, `nova-ha-${environment.instance}.power-states.json`);
-  const [failures, originalStates] = await Promise.all([loadFailureMemory(failuresPath), loadPowerStateMemory(statesPath)]);
+  const stateFile = (suffix: string): string => join(environment.stateDir, `nova-ha-${environment.instance}.${suffix}`);
+  const [failures, originalStates] = await Promise.all([loadFailureMemory(stateFile("failures.json")), loadPowerStateMemory(stateFile("power-states.json"))]);
+  // The caches are saved the moment they change: a monitor killed half-way loses nothing it learned.
+  const saver = coalescingSaver(
+    () => Promise.all([saveFailureMemory(stateFile("failures.json"), failures), savePowerStateMemory(stateFile("power-states.json"), originalStates)]).then(() => undefined),
+    (error) => log.warn({ err: oneLine(error) }, `could not save the recovery caches in ${environment.stateDir}; Nova's records still hold the state`),
+  );
   const { reports } = await recoveryPass(
-    { openstack, attrd: attrdUpdater(), log, node: hostname(), failures, originalStates },
+    {
+      openstack, attrd: attrdUpdater(), log, node: hostname(), failures, originalStates,
+      onMemoryChanged: () => saver.request(),
+      // One pass at a time on this node: the cluster's monitor and an operator's crm_resource --force-check.
+      exclusive: () => tryExclusiveLock(stateFile("pass.lock")),
+    },
     { ...recoveryOptions(context), deadline, signal, waitForCompletion: true },
   );
   // The caches matter only while a recovery runs; an idle monitor writes nothing.
-  if (reports.length > 0) {
-    await Promise.all([saveFailureMemory(failuresPath, failures), savePowerStateMemory(statesPath, originalStates)]).catch((error: unknown) =>
-      log.warn({ err: String(error) }, `could not save the recovery caches in ${environment.stateDir}; Nova's records still hold the state`));
-  }
+  if (reports.length > 0) saver.request();
+  await saver.flush();
   return OCF.SUCCESS;
 }
 

@@ -24,6 +24,13 @@ export interface PassDeps {
   readonly failures?: Map<string, RequestFailures>;
   readonly originalStates?: Map<string, OriginalState>;
   readonly onProgress?: (reports: readonly HostReport[]) => void;
+  /** Called when the failure and power-state caches changed, to save them at once. */
+  readonly onMemoryChanged?: () => void;
+  /**
+   * Takes the lock that lets one pass at a time recover hosts on this node; undefined when another pass holds it (that
+   * pass does the work). Asked only once a failed host is found, so an idle monitor costs nothing more.
+   */
+  readonly exclusive?: () => Promise<(() => void) | undefined>;
   readonly now?: () => number;
 }
 
@@ -40,6 +47,8 @@ export interface PassResult {
   readonly skipped: readonly { host: string; reason: string }[];
   /** attrd could not be read: only Nova's markers were used. */
   readonly attrdUnavailable: boolean;
+  /** Another pass held the lock: this one left the hosts to it. */
+  readonly busy?: boolean;
 }
 
 /** Finds the service of an attrd host name with the same rules fence_compute used to write it (host-name.ts). */
@@ -116,6 +125,8 @@ export async function recoveryPass(deps: PassDeps, run: EngineRun): Promise<Pass
   let attrdUnavailable = false;
   const fenced: FailedHost[] = [];
   const attrdMarks = new Map<string, Promise<void>>();
+  let release: (() => void) | undefined;
+  let busy = false;
 
   /** Reads attrd and Nova, and marks in progress every fenced host not among `known`; returns their targets. */
   const pickUp = async (known: ReadonlySet<string>, firstLook: boolean): Promise<RecoveryTarget[]> => {
@@ -146,6 +157,14 @@ export async function recoveryPass(deps: PassDeps, run: EngineRun): Promise<Pass
       deps.log.warn({ host: item.host }, item.reason);
     }
     if (firstLook && ready.length === 0) deps.log.debug({ services: services.length }, "no failed host");
+    if (firstLook && ready.length > 0 && deps.exclusive) {
+      release = await deps.exclusive();
+      if (!release) {
+        busy = true;
+        deps.log.info({ hosts: ready.map((host) => host.service.host) }, "another pass is recovering on this node; leaving the hosts to it");
+        return [];
+      }
+    }
     const now = clock();
     const targets: RecoveryTarget[] = [];
     for (const host of ready) {
@@ -159,26 +178,35 @@ export async function recoveryPass(deps: PassDeps, run: EngineRun): Promise<Pass
   };
 
   const targets = await pickUp(new Set(), true);
-  if (targets.length === 0) return { reports: [], skipped, attrdUnavailable };
-  // A host is recorded done as soon as it is, while the others go on: its unfencing need not wait for them.
-  const recorded = new Map<string, Promise<void>>();
-  const recordDone = (report: HostReport): Promise<void> => {
-    const host = fenced.find((item) => item.service.host === report.host);
-    if (!host) return Promise.resolve();
-    const record = recorded.get(report.host) ?? (async () => {
-      // The "in progress" mark lands before "done" replaces it.
-      await attrdMarks.get(report.host);
-      await markDone(deps, host, report, clock());
-      logOutcome(deps.log, report);
-    })();
-    recorded.set(report.host, record);
-    return record;
-  };
-  const reports = await evacuateHosts({ ...deps, onHostDone: recordDone, discover: (known) => pickUp(known, false) }, targets, run);
-  await Promise.all(attrdMarks.values());
-  for (const report of reports) {
-    if (report.done) await recordDone(report);
-    else logOutcome(deps.log, report);
+  if (targets.length === 0) return busy ? { reports: [], skipped, attrdUnavailable, busy } : { reports: [], skipped, attrdUnavailable };
+  try {
+    return await recover(targets);
+  } finally {
+    release?.();
   }
-  return { reports, skipped, attrdUnavailable };
+
+  /** Recovers the picked-up hosts (and those that join), recording each one done as soon as it is. */
+  async function recover(targets: RecoveryTarget[]): Promise<PassResult> {
+    // A host is recorded done as soon as it is, while the others go on: its unfencing need not wait for them.
+    const recorded = new Map<string, Promise<void>>();
+    const recordDone = (report: HostReport): Promise<void> => {
+      const host = fenced.find((item) => item.service.host === report.host);
+      if (!host) return Promise.resolve();
+      const record = recorded.get(report.host) ?? (async () => {
+        // The "in progress" mark lands before "done" replaces it.
+        await attrdMarks.get(report.host);
+        await markDone(deps, host, report, clock());
+        logOutcome(deps.log, report);
+      })();
+      recorded.set(report.host, record);
+      return record;
+    };
+    const reports = await evacuateHosts({ ...deps, onHostDone: recordDone, discover: (known) => pickUp(known, false) }, targets, run);
+    await Promise.all(attrdMarks.values());
+    for (const report of reports) {
+      if (report.done) await recordDone(report);
+      else logOutcome(deps.log, report);
+    }
+    return { reports, skipped, attrdUnavailable };
+  }
 }

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { OpenStackConnection } from "../../../src/openstack/connect.js";
+import { tryExclusiveLock } from "../../../src/kit/exclusive-lock.js";
 import { parseNovaMarker } from "../../../src/recovery/host/nova-marker.js";
 import { recoveryPass, type PassDeps } from "../../../src/recovery/recovery-pass.js";
 import { MemoryAttrd } from "./memory-attrd.js";
@@ -140,6 +141,21 @@ describe("recoveryPass against the simulator", () => {
     expect(attrd.writes.filter(([host]) => host === "compute-2").map(([, value]) => value)).toEqual([expect.stringMatching(new RegExp(`^${NODE}@\\d+$`)), "no"]);
     expect(markerOf("compute-2")).toMatchObject({ kind: "ours", phase: "evacuated" });
     expect(doubleEvacuations(sim)).toEqual([]);
+  });
+
+  it("lets one of two passes started together recover the host, and the other leave it alone", async () => {
+    sim.cloud.config.evacuateLatencyMs = 300;
+    await fenceInSim(sim, openstack, "compute-1");
+    const lock = join(mkdtempSync(join(tmpdir(), "nova-ha-pass-")), "pass.lock");
+    const exclusive = () => tryExclusiveLock(lock);
+    const attrd = new MemoryAttrd({ "compute-1": "yes" });
+    const results = await Promise.all([recoveryPass(deps(attrd, { exclusive }), simRun()), recoveryPass(deps(attrd, { exclusive }), simRun())]);
+
+    expect(results.map((result) => result.reports.length).sort()).toEqual([0, 1]);
+    expect(results.some((result) => result.busy)).toBe(true);
+    expect([...evacuatePosts(sim).values()]).toEqual(Array(6).fill(1));
+    expect(doubleEvacuations(sim)).toEqual([]);
+    expect(attrd.values.get("compute-1")).toBe("no");
   });
 
   it("does not take in, while it runs, a flagged host that is not fenced, and warns about it once", async () => {

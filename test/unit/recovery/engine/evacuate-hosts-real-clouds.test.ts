@@ -103,4 +103,22 @@ describe("the engine under real-cloud conditions", () => {
     expect(report).toMatchObject({ done: true, recovered: 3, failed: 0 });
     expect(evacuatePosts(sim).get(rebooting.uuid)).toBe(1);
   });
+
+  it("asks for the caches to be saved the moment a refusal or an original power state is learned, not at the end", async () => {
+    sim.cloud.seed({ hosts: 3, serversPerHost: 3 });
+    const refused = sim.cloud.serversOnHost("compute-1")[1];
+    if (!refused) throw new Error("no server");
+    sim.cloud.injectFailure({ kind: "evacuate-500", server: refused.uuid, times: 1 });
+    await fenceInSim(sim, openstack, "compute-1");
+    const failures = new Map();
+    const originalStates = new Map();
+    const saved: { failures: number; states: number }[] = [];
+    const [report] = await evacuateHosts(
+      { openstack, log: quiet, failures, originalStates, onMemoryChanged: () => saved.push({ failures: failures.size, states: originalStates.size }) },
+      ["compute-1"], simRun(),
+    );
+    expect(report).toMatchObject({ done: true, recovered: 3 });
+    expect(saved[0]).toEqual({ failures: 0, states: 3 });
+    expect(saved.some((entry) => entry.failures === 1)).toBe(true);
+  });
 });
