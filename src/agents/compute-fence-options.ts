@@ -2,7 +2,7 @@
 import type { ParamSpec } from "../kit/params.js";
 
 /** domain, compute_domain, instance_filtering, no_shared_storage: same names, spellings and defaults as the peers. */
-export const COMPUTE_FENCE_OPTIONS: readonly ParamSpec[] = [
+export const COMPUTE_FENCE_OPTIONS = [
   {
     name: "domain", type: "string", short: "d", metavar: "string", order: 5,
     shortdesc: "DNS domain in which hosts live, useful when the cluster uses short names and Nova uses FQDN (picks <short>.<domain> when a short name is ambiguous)",
@@ -19,4 +19,4 @@ export const COMPUTE_FENCE_OPTIONS: readonly ParamSpec[] = [
     name: "no_shared_storage", type: "boolean", default: false, order: 5,
     shortdesc: "Disable functionality for dealing with shared storage (sent to Nova as onSharedStorage below microversion 2.14)",
   },
-];
+] as const satisfies readonly ParamSpec[];

@@ -2,7 +2,7 @@
 import { hostname } from "node:os";
 import { FENCE } from "../kit/exit-codes.js";
 import { defineFenceAgent, type FenceContext } from "../kit/fence/fence-agent.js";
-import type { ParamSpec } from "../kit/params.js";
+import { typedParams, type ParamSpec } from "../kit/params.js";
 import type { Outcome } from "../kit/runtime.js";
 import { attrdUpdater } from "../pacemaker/attrd.js";
 import { fenceHost } from "../recovery/host/fence-host.js";
@@ -20,15 +20,16 @@ const RECORD_ONLY_DISABLED = new Set(["2", "disabled"]);
  * set it, 0/false, the default False) means what fence_compute always does now: record the host as needing
  * evacuation (force down, disable, evacuate=yes) and never evacuate itself.
  */
-const RECORD_ONLY: ParamSpec = {
+const RECORD_ONLY = {
   name: "record_only", type: "string", short: "r", metavar: "value", default: "False", order: 5,
   shortdesc: "Only record the target as needing evacuation (always the case); 2 or disabled: do nothing and succeed",
-};
+} as const satisfies ParamSpec;
 
 /** record_only=2/disabled: succeed at once, touching nothing. */
 function recordOnlyDisabled(context: FenceContext): Outcome | undefined {
-  if (!RECORD_ONLY_DISABLED.has(String(context.params.record_only ?? "").trim().toLowerCase())) return undefined;
-  context.log.info(`record_only=${String(context.params.record_only)}: device disabled, nothing done`);
+  const { record_only: recordOnly } = typedParams([RECORD_ONLY], context.params);
+  if (!RECORD_ONLY_DISABLED.has(recordOnly.trim().toLowerCase())) return undefined;
+  context.log.info(`record_only=${recordOnly}: device disabled, nothing done`);
   return { exitCode: FENCE.SUCCESS };
 }
 

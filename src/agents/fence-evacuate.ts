@@ -1,7 +1,7 @@
 // fence_evacuate: the fence agent whose off/reboot evacuates the instances of an already fenced compute host.
 import { AgentError } from "../kit/agent-error.js";
 import { defineFenceAgent, type FenceContext } from "../kit/fence/fence-agent.js";
-import { booleanParam, numberParam, type ParamSpec } from "../kit/params.js";
+import { typedParams, type ParamSpec } from "../kit/params.js";
 import { evacuateHosts } from "../recovery/engine/evacuate-hosts.js";
 import { evacuationFailure, evacuationSummary } from "../recovery/engine/evacuation-verdict.js";
 import { isFencedInNova } from "../recovery/host/fenced.js";
@@ -14,7 +14,7 @@ import { FENCE_OPENSTACK_OPTIONS } from "./openstack-options.js";
 const RUN_LIMIT_MS = 24 * 3_600_000;
 
 /** Options the peer does not have: waiting for completion, parallelism, the per-instance time limit. */
-const EVACUATION_OPTIONS: readonly ParamSpec[] = [
+const EVACUATION_OPTIONS = [
   {
     name: "wait", type: "boolean", default: false, order: 7,
     shortdesc: "Wait until every instance is verified recovered (ACTIVE, or back in its old power state, on another host) instead of stopping once Nova accepted every request",
@@ -27,19 +27,21 @@ const EVACUATION_OPTIONS: readonly ParamSpec[] = [
     name: "instance_timeout", type: "second", metavar: "seconds", default: DEFAULT_RECOVERY_OPTIONS.instanceTimeoutMs / 1000, min: 1, order: 7,
     shortdesc: "Seconds one instance may take from request to verified recovery before it counts as failed",
   },
-];
+] as const satisfies readonly ParamSpec[];
+
+/** fence_evacuate's own values and the compute switches, typed by their tables. */
+const paramsOf = (context: FenceContext) => typedParams([...COMPUTE_FENCE_OPTIONS, ...EVACUATION_OPTIONS], context.params);
 
 /** The engine's options from the device parameters (the peers' no_shared_storage and instance_filtering included). */
 function recoveryOptions(context: FenceContext): RecoveryOptions {
-  const { params } = context;
-  const concurrency = numberParam(params, "concurrency", DEFAULT_RECOVERY_OPTIONS.concurrency);
+  const params = paramsOf(context);
   return {
     ...DEFAULT_RECOVERY_OPTIONS,
-    concurrency,
-    perHostConcurrency: concurrency,
-    instanceTimeoutMs: numberParam(params, "instance_timeout", DEFAULT_RECOVERY_OPTIONS.instanceTimeoutMs / 1000) * 1000,
-    onSharedStorage: !booleanParam(params, "no_shared_storage"),
-    instanceFiltering: params.instance_filtering !== false,
+    concurrency: params.concurrency,
+    perHostConcurrency: params.concurrency,
+    instanceTimeoutMs: params.instance_timeout * 1000,
+    onSharedStorage: !params.no_shared_storage,
+    instanceFiltering: params.instance_filtering,
   };
 }
 
@@ -54,7 +56,7 @@ async function evacuate(context: FenceContext): Promise<void> {
     if (!isFencedInNova(service)) {
       throw new AgentError("generic", `Cannot resurrect instances from ${host}: its nova-compute service is ${service.state} and not forced down; fence it first (fence_compute -o off)`);
     }
-    const wait = booleanParam(context.params, "wait");
+    const { wait } = paramsOf(context);
     const [report] = await evacuateHosts({ openstack, log: context.log }, [host], {
       ...recoveryOptions(context),
       deadline: Date.now() + RUN_LIMIT_MS,

@@ -6,7 +6,7 @@ import { configError, oneLine } from "../kit/agent-error.js";
 import { OCF, type OcfCode } from "../kit/exit-codes.js";
 import { isStarted, markStarted, markStopped, stateFilePath } from "../kit/ocf/state-file.js";
 import { defineResourceAgent, type OcfContext } from "../kit/ocf/resource-agent.js";
-import { booleanParam, numberParam, stringParam, type ParamSpec } from "../kit/params.js";
+import { given, typedParams, type ParamSpec } from "../kit/params.js";
 import { commandRunner, systemdRunner, type ServiceRunner } from "../compute/service-runner.js";
 import { resolveOwnNovaHost } from "../compute/nova-conf-host.js";
 import { attrdUpdater } from "../pacemaker/attrd.js";
@@ -15,7 +15,7 @@ import { OCF_OPENSTACK_OPTIONS } from "./openstack-options.js";
 import { cloudConfigFromParams, openStackFromParams } from "./openstack-session.js";
 
 /** NovaCompute's own parameters. */
-const COMPUTE_PARAMS: readonly ParamSpec[] = [
+const COMPUTE_PARAMS = [
   { name: "domain", type: "string", default: "", order: 10, shortdesc: "DNS domain of the Nova host name, when nova.conf sets no host",
     longdesc: "Without [DEFAULT] host in nova.conf, the Nova host name is <short node name>.<domain>, or the node name when empty." },
   { name: "host", type: "string", default: "", order: 10, shortdesc: "Nova host name of this node (overrides nova.conf and domain)" },
@@ -27,26 +27,29 @@ const COMPUTE_PARAMS: readonly ParamSpec[] = [
   { name: "wait_only", type: "boolean", default: false, order: 20, shortdesc: "Only gate: wait for the evacuation, start nothing (drop-in for nova-compute-wait)" },
   { name: "lift_fence", type: "boolean", default: true, order: 20, shortdesc: "After the wait, clear forced_down and re-enable the service (what fence_compute on does)" },
   { name: "stop_timeout", type: "second", default: 60, min: 1, order: 20, shortdesc: "Seconds a command gets after SIGTERM before SIGKILL" },
-];
+] as const satisfies readonly ParamSpec[];
+
+/** NovaCompute's own parameter values, typed by the table. */
+const paramsOf = (context: OcfContext) => typedParams(COMPUTE_PARAMS, context.params);
 
 /** The command runner of this resource; its pid file is all stop needs, so it also stops a command no longer configured. */
 function commandRunnerOf(context: OcfContext, command: string): ServiceRunner {
-  const { params, environment } = context;
+  const { environment } = context;
   return commandRunner(command, {
     pidFile: stateFilePath(environment, ".pid"),
     logFile: stateFilePath(environment, ".log"),
     // SIGKILL comes after stop_timeout, or sooner if the operation's own timeout would pass first.
-    stopTimeoutMs: Math.min(numberParam(params, "stop_timeout", 60) * 1000, Math.max(1_000, context.deadline - Date.now())),
+    stopTimeoutMs: Math.min(paramsOf(context).stop_timeout * 1000, Math.max(1_000, context.deadline - Date.now())),
   });
 }
 
 /** How this resource runs nova-compute, from its parameters; undefined for wait-only. */
 function runnerOf(context: OcfContext): ServiceRunner | undefined {
-  const { params } = context;
-  if (booleanParam(params, "wait_only")) return undefined;
-  const unit = stringParam(params, "systemd_unit");
+  const params = paramsOf(context);
+  if (params.wait_only) return undefined;
+  const unit = given(params.systemd_unit);
   if (unit) return systemdRunner(unit);
-  const command = stringParam(params, "command");
+  const command = given(params.command);
   if (command) return commandRunnerOf(context, command);
   throw configError("set systemd_unit, command, or wait_only=true");
 }
@@ -59,10 +62,11 @@ async function running(context: OcfContext): Promise<boolean> {
 
 /** The Nova host name of this node. */
 function ownHost(context: OcfContext): Promise<string> {
+  const params = paramsOf(context);
   return resolveOwnNovaHost({
-    explicit: stringParam(context.params, "host"),
-    novaConf: stringParam(context.params, "nova_conf") ?? "/etc/nova/nova.conf",
-    domain: stringParam(context.params, "domain"),
+    explicit: given(params.host),
+    novaConf: params.nova_conf,
+    domain: given(params.domain),
     nodeName: context.environment.onNode ?? hostname(),
   });
 }
@@ -76,12 +80,12 @@ async function start(context: OcfContext): Promise<OcfCode> {
   const deps = { compute: openstack.compute, attrd: attrdUpdater(), log };
   const budget = AbortSignal.any([context.signal, AbortSignal.timeout(Math.max(1, context.deadline - Date.now()))]);
   const done = await waitForEvacuationDone(deps, host, { signal: budget });
-  const delay = numberParam(params, "evacuation_delay", 0);
+  const delay = paramsOf(context).evacuation_delay;
   if (done.attrdValue === "no" && delay > 0) {
     log.info({ host }, `Pausing ${delay} s after the evacuation of ${host}`);
     await sleep(delay * 1000, undefined, { signal: budget });
   }
-  const lifted = booleanParam(params, "lift_fence") ? await liftFence(deps, done) : undefined;
+  const lifted = paramsOf(context).lift_fence ? await liftFence(deps, done) : undefined;
   const runner = runnerOf(context);
   if (runner) {
     await runner.start();

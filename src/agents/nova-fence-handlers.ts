@@ -2,11 +2,12 @@
 import { AgentError } from "../kit/agent-error.js";
 import type { FenceContext, PlugEntry, PowerState } from "../kit/fence/fence-agent.js";
 import type { Logger } from "../kit/logger.js";
-import { stringParam, type ParamValues } from "../kit/params.js";
+import { given, typedParams, type ParamValues } from "../kit/params.js";
 import type { OpenStack } from "../openstack/api.js";
 import type { ComputeService } from "../openstack/types.js";
 import { hostMatchError, matchNovaHost, shortName, type HostMatch } from "../recovery/host/host-name.js";
 import { fenceStatus } from "../recovery/host/host-state.js";
+import { COMPUTE_FENCE_OPTIONS } from "./compute-fence-options.js";
 import { fenceTokenCachePath } from "./fence-token-cache.js";
 import { cloudConfigFromParams, openStackFromParams } from "./openstack-session.js";
 
@@ -26,9 +27,10 @@ export async function withNova<T>(context: FenceContext, work: (openstack: OpenS
 }
 
 /** The DNS domain hint: domain, else compute_domain (the peer let compute_domain erase domain instead). */
-export function configuredDomain(params: ParamValues, log?: Logger): string | undefined {
-  const domain = stringParam(params, "domain");
-  const computeDomain = stringParam(params, "compute_domain");
+export function configuredDomain(values: ParamValues, log?: Logger): string | undefined {
+  const params = typedParams(COMPUTE_FENCE_OPTIONS, values);
+  const domain = given(params.domain);
+  const computeDomain = given(params.compute_domain);
   if (domain && computeDomain && domain !== computeDomain) log?.warn(`domain=${domain} and compute_domain=${computeDomain} differ; using domain`);
   return domain ?? computeDomain;
 }

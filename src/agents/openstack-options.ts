@@ -5,7 +5,7 @@ import type { ParamSpec } from "../kit/params.js";
 const ENDPOINT_TYPES = ["publicURL", "internalURL", "adminURL", "public", "internal", "admin"] as const;
 
 /** Connection options, spelled for fence agents (short and long getopt options, deprecated aliases). */
-export const FENCE_OPENSTACK_OPTIONS: readonly ParamSpec[] = [
+export const FENCE_OPENSTACK_OPTIONS = [
   { name: "auth_url", type: "string", short: "k", metavar: "url", default: "", order: 2, shortdesc: "Keystone Admin Auth URL" },
   { name: "endpoint_type", type: "string", short: "e", metavar: "endpoint", default: "internalURL", choices: ENDPOINT_TYPES, order: 2, shortdesc: "Nova Endpoint type" },
   { name: "username", type: "string", short: "l", metavar: "name", aliases: ["login"], order: 2, shortdesc: "Login name" },
@@ -22,7 +22,10 @@ export const FENCE_OPENSTACK_OPTIONS: readonly ParamSpec[] = [
   { name: "application_credential_secret", type: "string", metavar: "secret", secret: true, order: 4, shortdesc: "Keystone application credential secret" },
   { name: "connect_timeout", type: "second", metavar: "seconds", default: 10, min: 1, order: 4, shortdesc: "Seconds to wait for a connection to Keystone or Nova" },
   { name: "read_timeout", type: "second", metavar: "seconds", default: 60, min: 1, order: 4, shortdesc: "Seconds to wait for an answer from Keystone or Nova" },
-];
+] as const satisfies readonly ParamSpec[];
+
+/** The connection options of the OCF agents: the fence agents' without password_script. */
+type OcfOpenStackOption = Exclude<(typeof FENCE_OPENSTACK_OPTIONS)[number], { readonly name: "password_script" }>;
 
 /** Long descriptions for the OCF spelling of the same options. */
 const OCF_LONGDESC: Readonly<Record<string, string>> = {
@@ -35,6 +38,9 @@ const OCF_LONGDESC: Readonly<Record<string, string>> = {
 };
 
 /** Connection options, spelled for OCF agents (OCF_RESKEY_<name>; no getopt, no aliases). */
-export const OCF_OPENSTACK_OPTIONS: readonly ParamSpec[] = FENCE_OPENSTACK_OPTIONS
-  .filter((spec) => spec.name !== "password_script")
-  .map(({ short: _short, metavar: _metavar, aliases: _aliases, ...spec }) => ({ ...spec, longdesc: OCF_LONGDESC[spec.name] ?? spec.shortdesc }));
+export const OCF_OPENSTACK_OPTIONS: readonly (ParamSpec & Pick<OcfOpenStackOption, "name" | "type">)[] = FENCE_OPENSTACK_OPTIONS
+  .filter((spec): spec is OcfOpenStackOption => spec.name !== "password_script")
+  .map(({ ...spec }) => {
+    const { short: _short, metavar: _metavar, aliases: _aliases, ...rest } = spec as ParamSpec & OcfOpenStackOption;
+    return { ...rest, longdesc: OCF_LONGDESC[spec.name] ?? spec.shortdesc };
+  });

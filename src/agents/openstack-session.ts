@@ -3,9 +3,10 @@
 import { AgentError, toAgentError } from "../kit/agent-error.js";
 import { childEnvironment } from "../kit/child-env.js";
 import { registerSecrets, type Logger } from "../kit/logger.js";
-import { numberParam, stringParam, type ParamValues } from "../kit/params.js";
+import { given, typedParams, type ParamValues } from "../kit/params.js";
 import type { OpenStack } from "../openstack/api.js";
 import type { CloudConfig } from "../openstack/types.js";
+import { FENCE_OPENSTACK_OPTIONS } from "./openstack-options.js";
 
 /** The longest password_script may run. */
 const PASSWORD_SCRIPT_TIMEOUT_MS = 30_000;
@@ -22,29 +23,31 @@ async function passwordFromScript(script: string, deadline: number): Promise<str
 }
 
 /** Resolves the cloud configuration from parameters, OS_* variables and clouds.yaml. */
-export async function cloudConfigFromParams(params: ParamValues, env: NodeJS.ProcessEnv, deadline = Infinity): Promise<CloudConfig> {
-  const script = stringParam(params, "password_script");
-  const password = stringParam(params, "password") ?? (script ? await passwordFromScript(script, deadline) : undefined);
+export async function cloudConfigFromParams(values: ParamValues, env: NodeJS.ProcessEnv, deadline = Infinity): Promise<CloudConfig> {
+  // Both spellings of the connection options share these names; the OCF one has no password_script (undefined).
+  const params = typedParams(FENCE_OPENSTACK_OPTIONS, values);
+  const script = given(params.password_script);
+  const password = given(params.password) ?? (script ? await passwordFromScript(script, deadline) : undefined);
   const { resolveCloudConfig } = await import("../openstack/cloud-config.js");
   try {
     return resolveCloudConfig({
       env,
       explicit: {
-        cloud: stringParam(params, "cloud"),
-        authUrl: stringParam(params, "auth_url"),
-        username: stringParam(params, "username"),
+        cloud: given(params.cloud),
+        authUrl: given(params.auth_url),
+        username: given(params.username),
         password,
-        projectName: stringParam(params, "tenant_name"),
-        userDomainName: stringParam(params, "user_domain"),
-        projectDomainName: stringParam(params, "project_domain"),
-        regionName: stringParam(params, "region_name"),
-        interface: stringParam(params, "endpoint_type"),
-        caBundle: stringParam(params, "ca_bundle"),
-        insecure: params.insecure === true ? true : undefined,
-        applicationCredentialId: stringParam(params, "application_credential_id"),
-        applicationCredentialSecret: stringParam(params, "application_credential_secret"),
-        connectTimeoutMs: numberParam(params, "connect_timeout", 10) * 1000,
-        readTimeoutMs: numberParam(params, "read_timeout", 60) * 1000,
+        projectName: given(params.tenant_name),
+        userDomainName: given(params.user_domain),
+        projectDomainName: given(params.project_domain),
+        regionName: given(params.region_name),
+        interface: given(params.endpoint_type),
+        caBundle: given(params.ca_bundle),
+        insecure: params.insecure ? true : undefined,
+        applicationCredentialId: given(params.application_credential_id),
+        applicationCredentialSecret: given(params.application_credential_secret),
+        connectTimeoutMs: params.connect_timeout * 1000,
+        readTimeoutMs: params.read_timeout * 1000,
       },
     });
   } catch (error) {

@@ -50,6 +50,30 @@ export interface ParamSpec {
 /** The parsed, typed values of a parameter table. */
 export type ParamValues = Record<string, string | number | boolean | undefined>;
 
+/** The TypeScript type of a parameter's value. */
+type ValueType<S extends ParamSpec> = S["type"] extends "boolean" ? boolean : S["type"] extends "string" ? string : number;
+
+/** A parsed value: its type, and undefined too when the table gives no default. */
+type ParsedValue<S extends ParamSpec> = S extends { readonly default: string | number | boolean } ? ValueType<S> : ValueType<S> | undefined;
+
+/** The parsed values of a table declared `as const`, by name: a misspelt name does not compile, a default is never repeated. */
+export type ValuesOf<T extends readonly ParamSpec[]> = { readonly [S in T[number] as S["name"]]: ParsedValue<S> };
+
+/**
+ * `values` typed by `table`: a parameter the values leave unset takes the table's default, so the type holds for
+ * values from parseParams and for partial ones a command line builds.
+ */
+export function typedParams<const T extends readonly ParamSpec[]>(table: T, values: ParamValues): ValuesOf<T> {
+  const typed: ParamValues = { ...values };
+  for (const spec of table) if (typed[spec.name] === undefined) typed[spec.name] = spec.default;
+  return typed as ValuesOf<T>;
+}
+
+/** A string value, or undefined when it is unset or empty (an empty OCF parameter means "not given"). */
+export function given(value: string | undefined): string | undefined {
+  return value === undefined || value === "" ? undefined : value;
+}
+
 /** Builds the zod schema for one parameter from raw string input. */
 function fieldSchema(spec: ParamSpec): z.ZodType<string | number | boolean | undefined> {
   const label = `parameter ${spec.name}`;

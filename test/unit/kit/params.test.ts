@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
-  booleanParam, numberParam, parseParams, secretValues, stringParam, type ParamSpec,
+  booleanParam, given, numberParam, parseParams, secretValues, stringParam, typedParams, type ParamSpec,
 } from "../../../src/kit/params.js";
 import { thrownAgentError } from "./fixtures/thrown.js";
 
@@ -170,5 +170,30 @@ describe("typed readers", () => {
     ["booleanParam reads anything else as false", booleanParam(values, "token"), false],
   ])("%s", (_title, actual, expected) => {
     expect(actual).toBe(expected);
+  });
+});
+
+describe("typedParams", () => {
+  const TABLE = [
+    { name: "stop_timeout", type: "second", default: 60, shortdesc: "Grace" },
+    { name: "command", type: "string", shortdesc: "Command" },
+    { name: "wait_only", type: "boolean", default: false, shortdesc: "Gate only" },
+  ] as const satisfies readonly ParamSpec[];
+
+  it("reads parsed values by name, typed by the table", () => {
+    const params = typedParams(TABLE, parseParams(TABLE, new Map([["stop_timeout", "5s"], ["command", "sleep 1"]])));
+    const grace: number = params.stop_timeout;
+    const command: string | undefined = params.command;
+    expect([grace, command, params.wait_only]).toEqual([5, "sleep 1", false]);
+    // @ts-expect-error a misspelt name does not compile
+    expect(params.stop_timout).toBeUndefined();
+  });
+
+  it("gives values a caller left out the table's default", () => {
+    expect(typedParams(TABLE, {})).toEqual({ stop_timeout: 60, command: undefined, wait_only: false });
+  });
+
+  it.each([["", undefined], [undefined, undefined], ["x", "x"]])("given(%j) is %j", (value, expected) => {
+    expect(given(value)).toBe(expected);
   });
 });
