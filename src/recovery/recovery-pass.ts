@@ -13,6 +13,7 @@ import type { RequestFailures } from "./engine/plan-host.js";
 import type { OriginalState } from "./memory/power-state-memory.js";
 import type { HostReport } from "./engine/recovery-report.js";
 import type { RecoveryTarget } from "./engine/snapshot.js";
+import { SELECTION_MODES, type SelectionMode } from "./engine/evacuable.js";
 
 /** What a pass needs from the outside world. */
 export interface PassDeps {
@@ -84,8 +85,10 @@ async function markInProgress(deps: PassDeps, host: FailedHost, flags: ReadonlyM
   const marker = parseNovaMarker(service.disabledReason);
   const since = failureTime(service, now);
   let startedAt = now;
+  let selection: SelectionMode | undefined;
   if (marker.kind === "ours" && marker.phase === "evacuating") {
     startedAt = Date.parse(marker.fields.at ?? "") || now;
+    selection = SELECTION_MODES.find((mode) => mode === marker.fields.select);
   } else if (marker.kind !== "foreign") {
     const reason = formatNovaMarker("evacuating", new Date(now), { since: since.toISOString(), by: deps.node });
     await deps.openstack.compute.disable(service, reason);
@@ -95,7 +98,13 @@ async function markInProgress(deps: PassDeps, host: FailedHost, flags: ReadonlyM
     ? Promise.resolve()
     : deps.attrd.update(attrdHost, inProgressValue(deps.node, new Date(now))).catch((error: unknown) =>
       deps.log.warn({ host: attrdHost, err: String(error) }, "could not record the in-progress marker in attrd; Nova's marker still holds the state"));
-  return { target: { host: service.host, since, notBefore: startedAt }, attrd };
+  return { target: { host: service.host, since, notBefore: startedAt, ...(selection ? { selection } : {}) }, attrd };
+}
+
+/** Adds the selection decided for the host to its "evacuating" marker, so that every later pass keeps it. */
+async function recordSelection(deps: PassDeps, host: FailedHost, selection: SelectionMode, since: Date, startedAt: number): Promise<void> {
+  if (parseNovaMarker(host.service.disabledReason).kind === "foreign") return;
+  await deps.openstack.compute.disable(host.service, formatNovaMarker("evacuating", new Date(startedAt), { since: since.toISOString(), by: deps.node, select: selection }));
 }
 
 /** Records "done" in Nova and attrd for a finished host. */
@@ -125,6 +134,7 @@ export async function recoveryPass(deps: PassDeps, run: EngineRun): Promise<Pass
   let attrdUnavailable = false;
   const fenced: FailedHost[] = [];
   const attrdMarks = new Map<string, Promise<void>>();
+  const picked = new Map<string, RecoveryTarget>();
   let release: (() => void) | undefined;
   let busy = false;
 
@@ -170,6 +180,7 @@ export async function recoveryPass(deps: PassDeps, run: EngineRun): Promise<Pass
     for (const host of ready) {
       const { target, attrd } = await markInProgress(deps, host, flags, now);
       targets.push({ ...target, notBefore: target.notBefore + run.evacuateDelayMs });
+      picked.set(target.host, { ...target, notBefore: target.notBefore + run.evacuateDelayMs });
       fenced.push(host);
       attrdMarks.set(host.service.host, attrd);
       deps.log.info({ host: host.service.host, since: target.since.toISOString() }, "recovering host");
@@ -193,15 +204,25 @@ export async function recoveryPass(deps: PassDeps, run: EngineRun): Promise<Pass
       const host = fenced.find((item) => item.service.host === report.host);
       if (!host) return Promise.resolve();
       const record = recorded.get(report.host) ?? (async () => {
-        // The "in progress" mark lands before "done" replaces it.
+        // The "in progress" marks land before "done" replaces them.
         await attrdMarks.get(report.host);
+        await selections.get(report.host);
         await markDone(deps, host, report, clock());
         logOutcome(deps.log, report);
       })();
       recorded.set(report.host, record);
       return record;
     };
-    const reports = await evacuateHosts({ ...deps, onHostDone: recordDone, discover: (known) => pickUp(known, false) }, targets, run);
+    const selections = new Map<string, Promise<void>>();
+    const onSelectionDecided = (hostName: string, selection: SelectionMode): Promise<void> => {
+      const host = fenced.find((item) => item.service.host === hostName);
+      const target = picked.get(hostName);
+      if (!host || !target) return Promise.resolve();
+      const write = recordSelection(deps, host, selection, target.since, target.notBefore - run.evacuateDelayMs);
+      selections.set(hostName, write.catch(() => undefined));
+      return write;
+    };
+    const reports = await evacuateHosts({ ...deps, onHostDone: recordDone, onSelectionDecided, discover: (known) => pickUp(known, false) }, targets, run);
     await Promise.all(attrdMarks.values());
     for (const report of reports) {
       if (report.done) await recordDone(report);

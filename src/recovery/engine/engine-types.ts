@@ -3,6 +3,7 @@ import type { Logger } from "../../kit/logger.js";
 import type { OpenStack } from "../../openstack/api.js";
 import type { Migration } from "../../openstack/types.js";
 import type { OriginalState } from "../memory/power-state-memory.js";
+import type { SelectionMode } from "./evacuable.js";
 import type { RequestFailures } from "./plan-host.js";
 import type { HostReport } from "./recovery-report.js";
 import type { RecoveryOptions } from "./recovery-options.js";
@@ -30,6 +31,11 @@ export interface EngineDeps {
    * look; they join the run at once. A rejection is logged, never thrown.
    */
   readonly discover?: (known: ReadonlySet<string>) => Promise<RecoveryTarget[]>;
+  /**
+   * Called once per host when its selection is decided (the first look with the cloud's tags), to record it durably;
+   * later runs get it back in the host's target. A rejection is logged, never thrown.
+   */
+  readonly onSelectionDecided?: (host: string, selection: SelectionMode) => Promise<void>;
   readonly now?: () => number;
 }
 

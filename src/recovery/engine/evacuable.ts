@@ -39,6 +39,18 @@ export function isTagged(server: Server, tags: EvacuableTags, tag: string): bool
   );
 }
 
+/** What a failure selects: every instance, or the tagged ones only. Decided once, when the host is picked up. */
+export type SelectionMode = "all" | "tagged";
+
+/** Every selection mode, as the marker writes them. */
+export const SELECTION_MODES: readonly SelectionMode[] = ["all", "tagged"];
+
+/** The mode for these servers: "all" when neither the cloud (flavors, images) nor any of them is tagged. */
+export function selectionMode(servers: readonly Server[], tags: EvacuableTags, tag: string): SelectionMode {
+  const anythingTagged = tags.flavorIds.size > 0 || tags.imageIds.size > 0 || servers.some((server) => isTagged(server, tags, tag));
+  return anythingTagged ? "tagged" : "all";
+}
+
 /** True when the server carries the tag itself: its metadata, or the flavor extra specs it was built with. */
 function isTaggedByItself(server: Server, tag: string): boolean {
   return isTrue(server.metadata[tag]) || isTrue(server.flavorExtraSpecs?.[tag]);
@@ -54,17 +66,16 @@ function isTaggedByItself(server: Server, tag: string): boolean {
 export function evacuableSelector(
   servers: readonly Server[],
   tags: EvacuableTags | undefined,
-  options: { instanceFiltering: boolean; tag: string },
+  options: { instanceFiltering: boolean; tag: string; decided?: SelectionMode },
 ): (server: Server) => Selection {
   if (!options.instanceFiltering) return () => ({ selected: false, reason: "instance_filtering is off" });
+  if (options.decided === "all") return () => ({ selected: true });
   if (tags === undefined) {
     return (server) => isTaggedByItself(server, options.tag)
       ? { selected: true }
       : { selected: false, undecided: true, reason: "waiting to read which flavors and images are tagged" };
   }
-  const anythingTagged =
-    tags.flavorIds.size > 0 || tags.imageIds.size > 0 || servers.some((server) => isTagged(server, tags, options.tag));
-  if (!anythingTagged) return () => ({ selected: true });
+  if ((options.decided ?? selectionMode(servers, tags, options.tag)) === "all") return () => ({ selected: true });
   return (server) =>
     isTagged(server, tags, options.tag)
       ? { selected: true }

@@ -1,6 +1,6 @@
 // The pure heart of the engine: from what Nova says about one failed host, where each instance stands.
 import type { Migration, Server } from "../../openstack/types.js";
-import { evacuableSelector, evacuationPriority, type EvacuableTags } from "./evacuable.js";
+import { evacuableSelector, evacuationPriority, selectionMode, type EvacuableTags, type SelectionMode } from "./evacuable.js";
 import { EVACUABLE_VM_STATES, EVACUATION_TASK_STATES, MIGRATION_FAILED, MIGRATION_IN_FLIGHT, MIGRATION_PLACING, RECOVERED_STATUSES, REBUILDING_ON_DESTINATION } from "./instance-state.js";
 import type { InstanceReport } from "./recovery-report.js";
 import type { RecoveryOptions } from "./recovery-options.js";
@@ -23,6 +23,8 @@ export interface HostSnapshot {
   readonly notBefore: number;
   /** Every host the run recovers: an instance whose destination is one of them is recovered with that host. */
   readonly failedHosts?: ReadonlySet<string>;
+  /** The selection decided when the host was picked up (recorded in Nova's marker); undefined until decided. */
+  readonly selection?: SelectionMode;
 }
 
 /** Failed evacuate requests that left no migration record (HTTP errors), kept by the caller per instance. */
@@ -87,6 +89,33 @@ function planMoved(server: Server, attempts: number, originalVmState: string | u
   return { ...base, outcome: "recovered", reason: `now ${server.status} on ${server.host}` };
 }
 
+/** Every instance the failure concerns: those still on the host and those that left it by this failure's evacuations. */
+function concernedServers(snapshot: HostSnapshot, byInstance: ReadonlyMap<string, readonly Migration[]>): Server[] {
+  const onHostIds = new Set(snapshot.onHost.map((server) => server.id));
+  const left = [...byInstance.keys()].filter((id) => !onHostIds.has(id)).map((id) => snapshot.changed.get(id)).filter((server) => server !== undefined);
+  return [...snapshot.onHost, ...left];
+}
+
+/** This failure's evacuation records, by instance, oldest first: both times are Nova's, compared in whole seconds. */
+function evacuationsByInstance(snapshot: HostSnapshot): Map<string, Migration[]> {
+  const byInstance = new Map<string, Migration[]>();
+  for (const migration of snapshot.evacuations) {
+    if (wholeSecond(novaTimeMs(migration.createdAt)) < wholeSecond(snapshot.since.getTime())) continue;
+    byInstance.set(migration.instanceUuid, [...(byInstance.get(migration.instanceUuid) ?? []), migration]);
+  }
+  for (const list of byInstance.values()) list.sort((a, b) => novaTimeMs(a.createdAt) - novaTimeMs(b.createdAt) || Number(a.id) - Number(b.id));
+  return byInstance;
+}
+
+/**
+ * The selection this look would decide for the host: undefined when it is already decided, or cannot be yet (the
+ * cloud's tags unread), or nothing is selected anyway (instance filtering off).
+ */
+export function undecidedSelection(snapshot: HostSnapshot, options: RecoveryOptions): SelectionMode | undefined {
+  if (snapshot.selection || !snapshot.tags || !options.instanceFiltering) return undefined;
+  return selectionMode(concernedServers(snapshot, evacuationsByInstance(snapshot)), snapshot.tags, options.evacuableTag);
+}
+
 /** Plans every instance the host is responsible for. */
 export function planHost(
   snapshot: HostSnapshot,
@@ -96,19 +125,13 @@ export function planHost(
   originalVmStates: ReadonlyMap<string, string> = new Map(),
   accepted: AcceptedRequests = new Map(),
 ): InstancePlan[] {
-  // Both times are Nova's, in whole seconds: an evacuation in the same second as the fence is this failure's.
-  const byInstance = new Map<string, Migration[]>();
-  for (const migration of snapshot.evacuations) {
-    if (wholeSecond(novaTimeMs(migration.createdAt)) < wholeSecond(snapshot.since.getTime())) continue;
-    byInstance.set(migration.instanceUuid, [...(byInstance.get(migration.instanceUuid) ?? []), migration]);
-  }
-  for (const list of byInstance.values()) list.sort((a, b) => novaTimeMs(a.createdAt) - novaTimeMs(b.createdAt) || Number(a.id) - Number(b.id));
-  // The selection is decided over every instance the failure concerns, those that already left the host included.
+  // An evacuation in the same second as the fence is this failure's.
+  const byInstance = evacuationsByInstance(snapshot);
   const onHostIds = new Set(snapshot.onHost.map((server) => server.id));
-  const left = [...byInstance.keys()].filter((id) => !onHostIds.has(id)).map((id) => snapshot.changed.get(id)).filter((server) => server !== undefined);
-  const selector = evacuableSelector([...snapshot.onHost, ...left], snapshot.tags, {
+  const selector = evacuableSelector(concernedServers(snapshot, byInstance), snapshot.tags, {
     instanceFiltering: options.instanceFiltering,
     tag: options.evacuableTag,
+    decided: snapshot.selection,
   });
 
   // Like evacuations, failed requests from before this failure belong to an older one (the memory keeps them a day).
@@ -127,15 +150,8 @@ export function planHost(
     const extra = { priority: evacuationPriority(server), created: server.created };
     const base = { id: server.id, name: server.name, attempts, host: server.host, status: server.status, evacuationsSeen: migrations.length, ...extra };
     const selection = selector(server);
-    if (selection.undecided) {
-      plans.push({ ...base, outcome: "pending", reason: selection.reason, ready: false });
-      continue;
-    }
-    if (!selection.selected) {
-      plans.push({ ...base, outcome: "skipped", reason: selection.reason, ready: false });
-      continue;
-    }
-    // Accepted by Nova, its record not seen yet (a look may miss it): in progress, never sent again.
+    // What was sent is followed whatever the selection says now. Accepted by Nova, its record not seen yet (a look
+    // may miss it): in progress, never sent again.
     const unseen = accepted.has(server.id) && migrations.length <= (accepted.get(server.id) ?? 0);
     if (unseen) {
       plans.push({ ...base, attempts: Math.max(attempts, (accepted.get(server.id) ?? 0) + 1), outcome: "in-progress", reason: "evacuation accepted", ready: false, placing: true, awaitingRecord: true });
@@ -143,8 +159,9 @@ export function planHost(
     }
     // An evacuation's task state says one runs even before its record shows (Nova lists a record by changes-since
     // only once something updated it); any other task state on a dead host is left over from whatever the host was
-    // doing when it died (a reboot, a stop), and Nova evacuates such an instance.
-    const evacuationTask = server.taskState !== null && EVACUATION_TASK_STATES.has(server.taskState ?? "");
+    // doing when it died (a reboot, a stop), and Nova evacuates such an instance. A record of this failure's is
+    // followed whatever the selection says now; a task state alone only for a selected instance.
+    const evacuationTask = server.taskState !== null && EVACUATION_TASK_STATES.has(server.taskState ?? "") && selection.selected;
     if ((last && MIGRATION_IN_FLIGHT.has(last.status)) || evacuationTask) {
       const startedAt = novaTimeMs(last?.createdAt ?? server.updated);
       const overdue = now - startedAt > options.instanceTimeoutMs;
@@ -153,6 +170,14 @@ export function planHost(
           ? { ...base, outcome: "failed", reason: `no progress for ${Math.round((now - startedAt) / 1000)} s (task ${server.taskState ?? last?.status})`, ready: false }
           : { ...base, outcome: "in-progress", reason: server.taskState ?? last?.status, ready: false, placing: stillPlacing(server, last) },
       );
+      continue;
+    }
+    if (selection.undecided) {
+      plans.push({ ...base, outcome: "pending", reason: selection.reason, ready: false });
+      continue;
+    }
+    if (!selection.selected) {
+      plans.push({ ...base, outcome: "skipped", reason: selection.reason, ready: false });
       continue;
     }
     if (!EVACUABLE_VM_STATES.has(server.vmState ?? "")) {

@@ -8,7 +8,7 @@ import { failureTime } from "../host/failure-time.js";
 import { markSubmitted, restorePowerStates, submitEvacuations, type RequestMemory } from "./engine-requests.js";
 import type { EngineDeps, EngineRun, ProbeResult } from "./engine-types.js";
 import { EvacuableTagSource } from "./evacuable-tags.js";
-import { planHost, type HostSnapshot, type InstancePlan, type RequestFailures } from "./plan-host.js";
+import { planHost, undecidedSelection, type HostSnapshot, type InstancePlan, type RequestFailures } from "./plan-host.js";
 import { EvacuationClock } from "./poll-timing.js";
 import { withProbedClaims } from "./probe-claims.js";
 import { countOutcomes, type HostReport } from "./recovery-report.js";
@@ -111,7 +111,8 @@ export class RecoveryRun {
     if (this.rememberOriginalStates(snapshots, now)) this.deps.onMemoryChanged?.();
     const vmStates = new Map([...this.originalStates].map(([id, state]) => [id, state.vmState]));
     const failedHosts = new Set(this.targets.map((target) => target.host));
-    this.plans = new Map(snapshots.map((snapshot) => [snapshot.host, planHost({ ...snapshot, failedHosts }, this.failures, this.run, now, vmStates, this.accepted)]));
+    const decided = snapshots.map((snapshot) => this.decideSelection(snapshot));
+    this.plans = new Map(decided.map((snapshot) => [snapshot.host, planHost({ ...snapshot, failedHosts }, this.failures, this.run, now, vmStates, this.accepted)]));
     for (const plan of [...this.plans.values()].flat()) if (!plan.awaitingRecord) this.accepted.delete(plan.id);
     const holding = new Set([...this.plans.values()].flat().filter((plan) => holdsSlot(plan, this.run)).map((plan) => plan.id));
     this.timing.observeLook(snapshots, holding, this.lookedAt);
@@ -214,6 +215,19 @@ export class RecoveryRun {
       this.deps.log.warn({ err: oneLine(error) }, "could not look for newly failed hosts; the next pass will");
       return [];
     }
+  }
+
+  /** Decides the host's selection at its first look with the cloud's tags, once for the whole failure, and records it. */
+  private decideSelection(snapshot: HostSnapshot): HostSnapshot {
+    const selection = undecidedSelection(snapshot, this.run);
+    if (!selection) return snapshot;
+    const decide = (target: RecoveryTarget): RecoveryTarget => (target.host === snapshot.host ? { ...target, selection } : target);
+    this.targets.splice(0, this.targets.length, ...this.targets.map(decide));
+    this.remaining = this.remaining.map(decide);
+    this.deps.log.info({ host: snapshot.host, selection }, selection === "all" ? "nothing tagged evacuable: every instance is selected" : "selecting the instances tagged evacuable");
+    if (this.deps.onSelectionDecided) this.hostsDone.push(this.deps.onSelectionDecided(snapshot.host, selection).catch((error: unknown) =>
+      this.deps.log.warn({ host: snapshot.host, err: oneLine(error) }, "could not record the selection in Nova; the next pass decides it again")));
+    return { ...snapshot, selection };
   }
 
   /** Records the vm_state of instances seen on their failed host before any evacuation touched them; true if any was new. */

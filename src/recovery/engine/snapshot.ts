@@ -1,7 +1,7 @@
 // The side-effect half of a look at Nova: gathers what planHost needs, with as few requests as possible.
 import type { OpenStack } from "../../openstack/api.js";
 import type { Migration, Server } from "../../openstack/types.js";
-import type { EvacuableTags } from "./evacuable.js";
+import type { EvacuableTags, SelectionMode } from "./evacuable.js";
 import { novaTimeMs } from "./nova-time.js";
 import type { HostSnapshot } from "./plan-host.js";
 
@@ -10,6 +10,8 @@ export interface RecoveryTarget {
   readonly host: string;
   readonly since: Date;
   readonly notBefore: number;
+  /** The selection decided when the host was picked up, if it was. */
+  readonly selection?: SelectionMode;
 }
 
 /**
@@ -44,7 +46,7 @@ export async function takeSnapshots(
   const changed = new Map<string, Server>();
   if (moved) for (const server of await (early ?? changedSince())) changed.set(server.id, server);
   return perHost.map(({ target, onHost, evacuations }) => ({
-    host: target.host, since: target.since, notBefore: target.notBefore, onHost, evacuations, changed, tags,
+    host: target.host, since: target.since, notBefore: target.notBefore, onHost, evacuations, changed, tags, selection: target.selection,
   }));
 }
 
@@ -141,6 +143,7 @@ export class NovaView {
       evacuations: [...(this.migrations.get(target.host)?.values() ?? [])],
       changed: this.servers,
       tags: undefined,
+      selection: target.selection,
     }));
   }
 }

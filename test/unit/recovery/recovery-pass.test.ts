@@ -7,6 +7,7 @@ import type { OpenStackConnection } from "../../../src/openstack/connect.js";
 import { tryExclusiveLock } from "../../../src/kit/exclusive-lock.js";
 import { parseNovaMarker } from "../../../src/recovery/host/nova-marker.js";
 import { recoveryPass, type PassDeps } from "../../../src/recovery/recovery-pass.js";
+import { EVACUABLE } from "../../sim/index.js";
 import { MemoryAttrd } from "./memory-attrd.js";
 import { connect, doubleEvacuations, evacuatePosts, fenceInSim, quiet, SIM_LATENCY_MS, simRun, startFastSimulator, useSimulator, type Simulator } from "./sim-harness.js";
 
@@ -156,6 +157,28 @@ describe("recoveryPass against the simulator", () => {
     expect([...evacuatePosts(sim).values()]).toEqual(Array(6).fill(1));
     expect(doubleEvacuations(sim)).toEqual([]);
     expect(attrd.values.get("compute-1")).toBe("no");
+  });
+
+  it("keeps the selection decided when the host was picked up, in Nova's marker, even once the tags change", async () => {
+    sim.cloud.seed({ hosts: 3, serversPerHost: 6, taggedImage: true });
+    const image = sim.cloud.images().find((item) => item.name === EVACUABLE.imageName);
+    if (!image) throw new Error("no tagged image");
+    const onHost = sim.cloud.serversOnHost("compute-1");
+    const tagged = onHost.filter((server) => server.imageId === image.id).map((server) => server.uuid);
+    expect(tagged.length).toBeGreaterThan(0);
+    expect(tagged.length).toBeLessThan(onHost.length);
+    await fenceInSim(sim, openstack, "compute-1");
+    const attrd = new MemoryAttrd({ "compute-1": "yes" });
+    sim.cloud.config.evacuateLatencyMs = 1_000;
+    const first = await recoveryPass(deps(attrd), simRun({ deadline: Date.now() + 500 }));
+    expect(first.reports[0]).toMatchObject({ done: false });
+    expect(markerOf("compute-1")).toMatchObject({ kind: "ours", phase: "evacuating", fields: { select: "tagged" } });
+
+    // The image loses its tag before the next monitor: a fresh look would find nothing tagged and take everything.
+    image.tags = [];
+    const result = await recoveryPass(deps(attrd), simRun());
+    expect(result.reports[0]).toMatchObject({ done: true, recovered: tagged.length, skipped: onHost.length - tagged.length });
+    expect(new Set(evacuatePosts(sim).keys())).toEqual(new Set(tagged));
   });
 
   it("does not take in, while it runs, a flagged host that is not fenced, and warns about it once", async () => {
