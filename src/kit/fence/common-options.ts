@@ -2,7 +2,7 @@
 import type { ParamSpec } from "../params.js";
 
 /** Library options shared by every fence agent (fencing.py's defaults), in their metadata order. */
-export const COMMON_FENCE_OPTIONS: readonly ParamSpec[] = [
+export const COMMON_FENCE_OPTIONS = [
   { name: "action", type: "string", short: "o", metavar: "action", shortdesc: "Fencing action", order: 1 },
   {
     name: "plug", type: "string", short: "n", metavar: "id", aliases: ["port"], order: 1,
@@ -26,4 +26,4 @@ export const COMMON_FENCE_OPTIONS: readonly ParamSpec[] = [
   { name: "shell_timeout", type: "second", metavar: "seconds", default: 180, min: 0, order: 200, shortdesc: "Wait X seconds for cmd prompt after issuing command" },
   { name: "stonith_status_sleep", type: "second", metavar: "seconds", default: 1, min: 0, order: 200, shortdesc: "Sleep X seconds between status calls during a STONITH action" },
   { name: "retry_on", type: "integer", metavar: "attempts", default: 1, min: 0, order: 200, shortdesc: "Count of attempts to retry power on" },
-];
+] as const satisfies readonly ParamSpec[];

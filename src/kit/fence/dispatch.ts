@@ -5,7 +5,8 @@ import { toAgentError } from "../agent-error.js";
 import { echo } from "../echo.js";
 import { FENCE } from "../exit-codes.js";
 import { createLogger, registerSecrets, type Logger } from "../logger.js";
-import { numberParam, parseParams, secretValues, stringParam, type ParamValues } from "../params.js";
+import { given, parseParams, secretValues, typedParams, type ParamValues } from "../params.js";
+import { COMMON_FENCE_OPTIONS } from "./common-options.js";
 import type { Outcome } from "../runtime.js";
 import { fenceMetadata } from "./metadata.js";
 import { longOption, parseArgv, parseStdin, type FenceInput } from "./input.js";
@@ -30,10 +31,10 @@ const SUCCESS_LINE: Readonly<Record<string, string>> = {
  * that timeout is left; so the agent bounds itself with the fencing library's per-command timeout, shell_timeout
  * (0, or disable_timeout, means no bound of ours).
  */
-export function actionBudgetMs(params: ParamValues): number {
+export function actionBudgetMs(values: ParamValues): number {
+  const params = typedParams(COMMON_FENCE_OPTIONS, values);
   if (params.disable_timeout === true) return Infinity;
-  const seconds = numberParam(params, "shell_timeout", 0);
-  return seconds > 0 ? seconds * 1000 : Infinity;
+  return params.shell_timeout > 0 ? params.shell_timeout * 1000 : Infinity;
 }
 
 /** `Failed: <reason>` on stderr and exit 1: the fencing library's one failure shape. */
@@ -92,12 +93,13 @@ export async function runFenceAgent(
   try {
     const params = parseParams(agent.params, input.raw);
     registerSecrets(secretValues(agent.params, params));
-    const verbose = params.verbose === true || numberParam(params, "verbose_level", 0) > 0;
-    log = runLogger(agent, stringParam(params, "debug_file"), verbose, params.quiet === true, makeLogger).child({ action });
+    const common = typedParams(COMMON_FENCE_OPTIONS, params);
+    const verbose = common.verbose === true || (common.verbose_level ?? 0) > 0;
+    log = runLogger(agent, given(common.debug_file), verbose, common.quiet === true, makeLogger).child({ action });
     for (const warning of input.warnings) log.warn(warning);
-    const delayMs = DELAYED.has(action) ? numberParam(params, "delay", 0) * 1000 : 0;
+    const delayMs = DELAYED.has(action) ? common.delay * 1000 : 0;
     const deadline = Date.now() + delayMs + actionBudgetMs(params);
-    const context: FenceContext = { action, plug: stringParam(params, "plug"), params, log, signal, deadline };
+    const context: FenceContext = { action, plug: given(common.plug), params, log, signal, deadline };
 
     if (NEEDS_PLUG.has(action) || (action === "validate-all" && agent.handlers.on)) {
       if (context.plug === undefined) return failed("You have to enter plug number or machine identification (plug= or port=, -n)");
@@ -122,7 +124,7 @@ export async function runFenceAgent(
 /** Runs the action and renders the library's stdout. */
 async function perform(agent: FenceAgent, context: FenceContext): Promise<Outcome> {
   const { handlers } = agent;
-  const separator = stringParam(context.params, "separator") ?? ",";
+  const separator = given(typedParams(COMMON_FENCE_OPTIONS, context.params).separator) ?? ",";
   switch (context.action) {
     case "status": {
       const state = await handlers.status(context);

@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { COMMON_FENCE_OPTIONS } from "../../../../src/kit/fence/common-options.js";
+import { COMMON_FENCE_OPTIONS as COMMON_TABLE } from "../../../../src/kit/fence/common-options.js";
+import type { ParamSpec } from "../../../../src/kit/params.js";
 import { makeFenceTestAgent, TEST_FENCE_PARAMS, type FenceTestOptions } from "../fixtures/fence-test-agent.js";
+
+/** The common options seen as plain specs (the table itself is declared as const, for typed reads). */
+const COMMON_FENCE_OPTIONS: readonly ParamSpec[] = COMMON_TABLE;
 
 describe("defineFenceAgent", () => {
   it.each([
