@@ -142,3 +142,13 @@ lab_remotes_online() {
       and //resources/resource[@id='$name' and @role='Started' and @failed='false' and not(@pending)])")" = true ] || return 1
   done
 }
+
+# LAB_SUITE=trixie|sid: re-runs the calling script inside that Debian release's chroot (lab-suite.sh), with every
+# LAB_* variable; LAB_SUITE=bookworm (the default) is this machine itself and returns at once.
+lab_enter_suite() {
+  [ "${LAB_SUITE:-bookworm}" = bookworm ] && return 0
+  [ -n "${LAB_IN_SUITE:-}" ] && return 0
+  local -a vars
+  mapfile -t vars < <(env | grep -E '^LAB_[A-Z_]+=' || true)
+  exec "$HERE/lab-suite.sh" exec env LAB_IN_SUITE=1 "${vars[@]}" bash "/work/repo/test/lab/$LAB_SCRIPT.sh" "$@"
+}

@@ -14,6 +14,7 @@ HERE=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 LAB_SCRIPT=pacemaker-down
 # shellcheck source=lab-common.sh
 . "$HERE/lab-common.sh"
+lab_enter_suite "$@"
 
 LAB_WIPE=${LAB_WIPE:-0}
 LAB_GRACE=${LAB_GRACE:-60}

@@ -15,6 +15,8 @@
 #   LAB_REMOTE_MONITOR=10s  monitor interval of the remote connection resources
 #   LAB_NODE=$(uname -n)    cluster node name
 #   LAB_TIMEOUT=60          seconds to wait for each readiness step
+#   LAB_SUITE=bookworm      Debian release: bookworm is this machine (Pacemaker 2.1.5); trixie (3.0.0) and sid
+#                           run the lab inside a chroot made by lab-suite.sh build (work in progress, issue 14)
 # State: /run/nova-ha-lab (PIDs, node markers). Logs: /var/log/nova-ha-lab, /var/log/pacemaker,
 # /var/log/corosync. Tear down with pacemaker-down.sh.
 set -euo pipefail
@@ -22,6 +24,7 @@ HERE=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 LAB_SCRIPT=pacemaker-up
 # shellcheck source=lab-common.sh
 . "$HERE/lab-common.sh"
+lab_enter_suite "$@"
 
 LAB_REMOTES=${LAB_REMOTES:-0}
 LAB_STONITH=${LAB_STONITH:-false}
