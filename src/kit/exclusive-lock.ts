@@ -2,6 +2,7 @@
 // a pass that crashed, was killed or timed out never keeps it.
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import { oneLine } from "./agent-error.js";
 import { childEnvironment } from "./child-env.js";
 
 /** Gives a held lock back. */
@@ -27,7 +28,7 @@ export async function tryExclusiveLock(path: string): Promise<ReleaseLock | unde
     child.once("exit", () => resolve(false));
   });
   const [error] = await Promise.race([once(child, "error").catch((cause: unknown) => [cause]), held.then(() => [undefined])]) as [unknown];
-  if (error) throw new Error(`cannot run flock to take the lock ${path}: ${error instanceof Error ? error.message : String(error)}`);
+  if (error) throw new Error(`cannot run flock to take the lock ${path}: ${oneLine(error)}`);
   if (!(await held)) {
     if (child.exitCode === HELD_ELSEWHERE) return undefined;
     throw new Error(`flock could not take the lock ${path}: ${stderr.trim().split("\n")[0] ?? `exit ${String(child.exitCode)}`}`);

@@ -1,4 +1,5 @@
 // One NovaEvacuate pass: find failed hosts in attrd and Nova, check they are fenced, recover them, record the outcome in both.
+import { oneLine } from "../kit/agent-error.js";
 import type { Logger } from "../kit/logger.js";
 import type { OpenStack } from "../openstack/api.js";
 import type { ComputeService } from "../openstack/types.js";
@@ -97,7 +98,7 @@ async function markInProgress(deps: PassDeps, host: FailedHost, flags: ReadonlyM
   const attrd = parseEvacuateFlag(flags.get(attrdHost)).kind === "in-progress"
     ? Promise.resolve()
     : deps.attrd.update(attrdHost, inProgressValue(deps.node, new Date(now))).catch((error: unknown) =>
-      deps.log.warn({ host: attrdHost, err: String(error) }, "could not record the in-progress marker in attrd; Nova's marker still holds the state"));
+      deps.log.warn({ host: attrdHost, err: oneLine(error) }, "could not record the in-progress marker in attrd; Nova's marker still holds the state"));
   return { target: { host: service.host, since, notBefore: startedAt, ...(selection ? { selection } : {}) }, attrd };
 }
 
@@ -116,7 +117,7 @@ async function markDone(deps: PassDeps, host: FailedHost, report: HostReport, no
   }
   const attrdHost = host.flag ?? host.service.host;
   await deps.attrd.update(attrdHost, "no").catch((error: unknown) =>
-    deps.log.warn({ host: attrdHost, err: String(error) }, "could not clear the attrd flag; Nova's marker says done"));
+    deps.log.warn({ host: attrdHost, err: oneLine(error) }, "could not clear the attrd flag; Nova's marker says done"));
 }
 
 /** Logs where a host's recovery stands at the end of its part of a pass. */
@@ -143,7 +144,7 @@ export async function recoveryPass(deps: PassDeps, run: EngineRun): Promise<Pass
     // attrd_updater is a process to start: it runs alongside the services listing.
     const [flags, services] = await Promise.all([
       deps.attrd.queryAll().catch((error: unknown) => {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = oneLine(error);
         if (firstLook) {
           attrdUnavailable = true;
           deps.log.warn({ err: message }, "attrd unreadable; using Nova's markers only");

@@ -4,6 +4,7 @@ import { MICROVERSION_FEATURES } from "../microversion.js";
 import { linksSchema, nextLink } from "../pages.js";
 import type { Migration } from "../types.js";
 import type { NovaClient } from "./nova-client.js";
+import { novaTimeMs } from "../nova-time.js";
 
 /** The migration_type of evacuations. */
 export const EVACUATION = "evacuation";
@@ -24,11 +25,6 @@ const listSchema = z.object({
   migrations: z.array(migrationSchema),
   migrations_links: linksSchema,
 });
-
-/** Nova times carry no zone but are UTC. */
-function utc(time: string): number {
-  return Date.parse(/(Z|[+-]\d\d:?\d\d)$/.test(time) ? time : `${time}Z`);
-}
 
 /** Normalises a migration record; without migration_type (before 2.23) it is the type asked for. */
 export function toMigration(raw: z.output<typeof migrationSchema>): Migration {
@@ -60,9 +56,9 @@ export async function listEvacuations(nova: NovaClient, filter: { sourceCompute:
     items: body.migrations,
     next: paged ? nextLink(body.migrations_links) : undefined,
   }));
-  const since = filter.changesSince === undefined ? undefined : utc(filter.changesSince);
+  const since = filter.changesSince === undefined ? undefined : novaTimeMs(filter.changesSince);
   return raw
     .map(toMigration)
     .filter((m) => m.migrationType === EVACUATION && m.sourceCompute === filter.sourceCompute)
-    .filter((m) => since === undefined || utc(m.updatedAt ?? m.createdAt) >= since);
+    .filter((m) => since === undefined || novaTimeMs(m.updatedAt ?? m.createdAt) >= since);
 }

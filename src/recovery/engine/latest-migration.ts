@@ -1,6 +1,6 @@
 // Which of an instance's migration records counts: the newest, by Nova's creation time.
 import type { Migration } from "../../openstack/types.js";
-import { novaTimeMs } from "./nova-time.js";
+import { novaTimeMs } from "../../openstack/nova-time.js";
 
 /** The newest migration record of each instance among `migrations` (a retry's record, not the failed attempt's). */
 export function latestByInstance(migrations: readonly Migration[]): Map<string, Migration> {

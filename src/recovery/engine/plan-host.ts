@@ -4,7 +4,7 @@ import { evacuableSelector, evacuationPriority, selectionMode, type EvacuableTag
 import { EVACUABLE_VM_STATES, EVACUATION_TASK_STATES, MIGRATION_FAILED, MIGRATION_IN_FLIGHT, MIGRATION_PLACING, RECOVERED_STATUSES, REBUILDING_ON_DESTINATION } from "./instance-state.js";
 import type { InstanceReport } from "./recovery-report.js";
 import type { RecoveryOptions } from "./recovery-options.js";
-import { novaTimeMs } from "./nova-time.js";
+import { novaTimeMs } from "../../openstack/nova-time.js";
 
 /** Everything Nova says about one failed host, gathered in one look. */
 export interface HostSnapshot {

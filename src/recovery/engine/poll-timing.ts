@@ -13,7 +13,7 @@ import type { Migration } from "../../openstack/types.js";
 import { MIGRATION_FAILED } from "./instance-state.js";
 import { latestByInstance } from "./latest-migration.js";
 import type { HostSnapshot } from "./plan-host.js";
-import { novaTimeMs } from "./nova-time.js";
+import { novaTimeMs } from "../../openstack/nova-time.js";
 
 /** Shortest time between the starts of two checks (probe or look). */
 const PROBE_MS = 100;

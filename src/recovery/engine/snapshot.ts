@@ -2,7 +2,7 @@
 import type { OpenStack } from "../../openstack/api.js";
 import type { Migration, Server } from "../../openstack/types.js";
 import type { EvacuableTags, SelectionMode } from "./evacuable.js";
-import { novaTimeMs } from "./nova-time.js";
+import { novaTimeMs } from "../../openstack/nova-time.js";
 import type { HostSnapshot } from "./plan-host.js";
 
 /** A host to recover, with when it failed and when its first evacuation may go out. */

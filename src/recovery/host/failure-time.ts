@@ -1,7 +1,7 @@
 // When a host failed, in Nova's own time: evacuations created before it belong to an earlier failure.
 import type { ComputeService } from "../../openstack/types.js";
 import { parseNovaMarker } from "./nova-marker.js";
-import { novaTimeMs } from "../engine/nova-time.js";
+import { novaTimeMs } from "../../openstack/nova-time.js";
 
 /**
  * Margin before a time that is not Nova's own record of the fence: the service's last update for a host fenced by an
