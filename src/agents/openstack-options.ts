@@ -40,7 +40,7 @@ const OCF_LONGDESC: Readonly<Record<string, string>> = {
 /** Connection options, spelled for OCF agents (OCF_RESKEY_<name>; no getopt, no aliases). */
 export const OCF_OPENSTACK_OPTIONS: readonly (ParamSpec & Pick<OcfOpenStackOption, "name" | "type">)[] = FENCE_OPENSTACK_OPTIONS
   .filter((spec): spec is OcfOpenStackOption => spec.name !== "password_script")
-  .map(({ ...spec }) => {
-    const { short: _short, metavar: _metavar, aliases: _aliases, ...rest } = spec as ParamSpec & OcfOpenStackOption;
+  .map((spec) => {
+    const { short: _short, metavar: _metavar, aliases: _aliases, ...rest }: ParamSpec & OcfOpenStackOption = spec;
     return { ...rest, longdesc: OCF_LONGDESC[spec.name] ?? spec.shortdesc };
   });
