@@ -76,6 +76,17 @@ describe("the compute fence agents bound each action by shell_timeout", () => {
   });
 });
 
+describe("the waits for an evacuation are bounded by Pacemaker, not by shell_timeout", () => {
+  it("fence_compute on outlasts shell_timeout while the evacuation is pending, then unfences", async () => {
+    h.sim.cloud.killHost("compute-1");
+    expect((await fence(fenceCompute, { action: "off", port: "compute-1" })).exitCode).toBe(0);
+    setTimeout(() => h.attrd.set("compute-1", "no"), 2_500);
+    const run = await fence(fenceCompute, { action: "on", port: "compute-1", shell_timeout: "1" });
+    expect(run.elapsedMs).toBeGreaterThan(2_000);
+    expect(run).toMatchObject({ exitCode: 0, stdout: "Success: Powered ON\n" });
+  });
+});
+
 describe("exit codes: 6 only for a configuration that cannot work on any node", () => {
   const nowhere = join(logs, "no-such-dir", "clouds.yaml");
 
