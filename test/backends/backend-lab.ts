@@ -7,7 +7,7 @@ import { BackendSession, type BackendService } from "../../src/openstack/backend
 import { Transport } from "../../src/openstack/http.js";
 import type { DriverHost, DriverProgress, RecoveryDriver } from "../../src/recovery/drivers/recovery-driver.js";
 import { LAB_CLOUD, LAB_CLOUDS_YAML, LAB_DIR, type LabSession, ZED_MAX, waitFor } from "../nova/lab.js";
-import { computeControl, computeService, getServer, migrateTo, type NovaServer, restoreCompute, serversOnHost } from "../nova/lab-compute.js";
+import { computeControl, computeService, getServer, migrateTo, type NovaServer, restoreCompute, serversOnHost, waitForServer } from "../nova/lab-compute.js";
 
 /** The environment the project's CLI and the drivers read the lab's credentials from. */
 export const LAB_ENV: NodeJS.ProcessEnv = { ...process.env, OS_CLIENT_CONFIG_FILE: LAB_CLOUDS_YAML, OS_CLOUD: LAB_CLOUD, OS_INTERFACE: "public" };
@@ -84,5 +84,11 @@ export async function restoreHost(lab: LabSession, n: number, servers: readonly 
   for (const s of servers) {
     const now = await getServer(lab, s.id);
     if (now && now.host !== `compute-${n}` && now.taskState === null && (now.status === "ACTIVE" || now.status === "SHUTOFF")) await migrateTo(lab, s.id, `compute-${n}`);
+    // A server never evacuated was stopped by nova-compute's power-state sync when its host came back: start it again.
+    const after = await getServer(lab, s.id);
+    if (s.status === "ACTIVE" && after?.status === "SHUTOFF") {
+      await lab.nova(`/servers/${s.id}/action`, { method: "POST", version: ZED_MAX, body: { "os-start": null } });
+      await waitForServer(lab, s.id, { status: "ACTIVE" });
+    }
   }
 }

@@ -6,6 +6,7 @@ import { novaHa } from "../../src/cli/nova-ha.js";
 import { createMistralApi } from "../../src/openstack/mistral/mistral-api.js";
 import { MistralDriver } from "../../src/recovery/drivers/mistral-driver.js";
 import { requireLab, type LabSession } from "../nova/lab.js";
+import { getServer, waitForServer } from "../nova/lab-compute.js";
 import { driveToEnd, evacuationsPerInstance, fenceCompute, LAB_ENV, labBackendSession, labScript, restoreHost, verifyRecovered } from "./backend-lab.js";
 import { pino } from "pino";
 import { attrdUpdater } from "../../src/pacemaker/attrd.js";
@@ -90,6 +91,31 @@ describe("Mistral back-end on the real lab", () => {
     } finally {
       await labScript("mistral-up.sh");
       await restoreHost(lab, 1, fenced.servers);
+    }
+  });
+  it("ends ERROR with a reason per instance when evacuations fail, after a bounded number of rounds (on_shared_storage with the fake driver)", async () => {
+    // With Nova's fake driver, onSharedStorage=true fails every evacuation ("Invalid state of instance files on shared storage").
+    const fenced = await fenceCompute(lab, 3, true);
+    try {
+      const run = await driveToEnd(driver, fenced.driverHost, 300_000);
+      console.log(`mistral, evacuations failing: ${run.last.state} in ${(run.ms / 1000).toFixed(1)} s; ${run.last.detail ?? ""}`);
+      expect(run.last).toMatchObject({ state: "failed", recovered: 0, failed: fenced.servers.length });
+      for (const s of fenced.servers) expect(run.last.detail).toContain(`${s.id}: status ERROR`);
+      const evacuations = await evacuationsPerInstance(lab, fenced.driverHost.host, fenced.driverHost.fencedAt);
+      // max_attempts = 2 rounds: each server evacuated exactly twice, never more.
+      expect(fenced.servers.map((s) => evacuations.get(s.id))).toEqual(fenced.servers.map(() => 2));
+      // A new failure id (the operator's retry) without shared storage recovers them.
+      const retry = { ...fenced.driverHost, failureId: `${fenced.driverHost.failureId}-retry`, onSharedStorage: false };
+      expect((await driveToEnd(driver, retry, 300_000)).last).toMatchObject({ state: "done", recovered: fenced.servers.length, failed: 0 });
+    } finally {
+      await restoreHost(lab, 3, fenced.servers);
+      for (const s of fenced.servers.filter((x) => x.status === "SHUTOFF")) {
+        const now = await getServer(lab, s.id);
+        if (now?.status === "ACTIVE") {
+          await lab.nova(`/servers/${s.id}/action`, { method: "POST", version: "2.1", body: { "os-stop": null } });
+          await waitForServer(lab, s.id, { status: "SHUTOFF" });
+        }
+      }
     }
   });
 });
