@@ -33,8 +33,8 @@ describe("installWorkflowCommand", () => {
     });
     const file = workflowFile();
     const deps = { env: env(fake.server.url), log: pino({ level: "silent" }) };
-    expect((await installWorkflowCommand({ file }, deps)).stdout).toBe(`workflow nova-ha-host-evacuate created (w-1) from ${file}\n`);
-    expect((await installWorkflowCommand({ file }, deps)).stdout).toBe(`workflow nova-ha-host-evacuate updated (w-1) from ${file}\n`);
+    expect((await installWorkflowCommand({ file, interface: "public" }, deps)).stdout).toBe(`workflow nova-ha-host-evacuate created (w-1) from ${file}\n`);
+    expect((await installWorkflowCommand({ file, interface: "public" }, deps)).stdout).toBe(`workflow nova-ha-host-evacuate updated (w-1) from ${file}\n`);
     expect(fake.calls("mistral").map((c) => c.method)).toEqual(["POST", "POST", "PUT"]);
   });
 
