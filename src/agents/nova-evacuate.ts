@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { OCF, type OcfCode } from "../kit/exit-codes.js";
 import { markStarted, markStopped, isStarted } from "../kit/ocf/state-file.js";
 import { defineResourceAgent, type OcfContext } from "../kit/ocf/resource-agent.js";
-import { numberParam, type ParamSpec } from "../kit/params.js";
+import { typedParams, type ParamSpec } from "../kit/params.js";
 import { attrdUpdater } from "../pacemaker/attrd.js";
 import { oneLine } from "../kit/agent-error.js";
 import { tryExclusiveLock } from "../kit/exclusive-lock.js";
@@ -17,11 +17,11 @@ import { OCF_OPENSTACK_OPTIONS } from "./openstack-options.js";
 import { cloudConfigFromParams, openStackFromParams } from "./openstack-session.js";
 
 /** NovaEvacuate's own parameters: the peer's, then ours. */
-const RECOVERY_PARAMS: readonly ParamSpec[] = [
+const RECOVERY_PARAMS = [
   { name: "no_shared_storage", type: "boolean", default: false, order: 10, shortdesc: "Instances are not on shared storage",
     longdesc: "Sent to Nova as onSharedStorage=false below microversion 2.14; from 2.14 Nova decides by itself." },
   { name: "verbose", type: "boolean", default: false, order: 10, shortdesc: "Debug logging" },
-  { name: "evacuate_delay", type: "integer", default: 0, min: 0, order: 10, shortdesc: "Seconds to wait before evacuating a host",
+  { name: "evacuate_delay", type: "second", default: 0, min: 0, order: 10, shortdesc: "Seconds to wait before evacuating a host",
     longdesc: "Gives shared storage time to release locks and leases of the failed host before its instances are rebuilt elsewhere." },
   { name: "domain", type: "string", default: "", order: 10, shortdesc: "DNS domain of the compute hosts (accepted for compatibility; host names come from Nova)" },
   { name: "concurrency", type: "integer", default: DEFAULT_RECOVERY_OPTIONS.concurrency, min: 1, order: 20, shortdesc: "Evacuations Nova is still placing at once, across all hosts",
@@ -29,28 +29,31 @@ const RECOVERY_PARAMS: readonly ParamSpec[] = [
   { name: "per_host_concurrency", type: "integer", default: DEFAULT_RECOVERY_OPTIONS.perHostConcurrency, min: 1, order: 20, shortdesc: "Evacuations Nova is still placing at once, from one failed host" },
   { name: "max_in_flight", type: "integer", default: DEFAULT_RECOVERY_OPTIONS.maxInFlight, min: 0, order: 20, shortdesc: "Evacuations running at once, placing or rebuilding, across all hosts (0: no limit of ours)",
     longdesc: "A ceiling for clouds whose destinations or storage cannot take many rebuilds at once. Nova itself does not limit concurrent rebuilds on a compute (max_concurrent_builds applies to new servers only)." },
-  { name: "instance_timeout", type: "integer", default: DEFAULT_RECOVERY_OPTIONS.instanceTimeoutMs / 1000, min: 1, order: 20, shortdesc: "Seconds one instance may take to be recovered before it counts as failed" },
+  { name: "instance_timeout", type: "second", default: DEFAULT_RECOVERY_OPTIONS.instanceTimeoutMs / 1000, min: 1, order: 20, shortdesc: "Seconds one instance may take to be recovered before it counts as failed" },
   { name: "retry_limit", type: "integer", default: DEFAULT_RECOVERY_OPTIONS.retryLimit, min: 1, order: 20, shortdesc: "Evacuation attempts per instance before it is reported failed" },
-  { name: "retry_backoff", type: "integer", default: DEFAULT_RECOVERY_OPTIONS.retryBackoffMs / 1000, min: 0, order: 20, shortdesc: "Seconds before the first retry; doubles with each attempt" },
-  { name: "poll_interval", type: "integer", default: DEFAULT_RECOVERY_OPTIONS.pollIntervalMs / 1000, min: 1, order: 20, shortdesc: "Seconds between two looks at Nova while evacuations run" },
-  { name: "pass_budget", type: "integer", default: 0, min: 0, order: 20, shortdesc: "Seconds one monitor may work (0: as much as the monitor timeout allows)",
+  { name: "retry_backoff", type: "second", default: DEFAULT_RECOVERY_OPTIONS.retryBackoffMs / 1000, min: 0, order: 20, shortdesc: "Seconds before the first retry; doubles with each attempt" },
+  { name: "poll_interval", type: "second", default: DEFAULT_RECOVERY_OPTIONS.pollIntervalMs / 1000, min: 1, order: 20, shortdesc: "Seconds between two looks at Nova while evacuations run" },
+  { name: "pass_budget", type: "second", default: 0, min: 0, order: 20, shortdesc: "Seconds one monitor may work (0: as much as the monitor timeout allows)",
     longdesc: "A monitor returns before its operation timeout; evacuations still running continue and are picked up by the next monitor." },
-];
+] as const satisfies readonly ParamSpec[];
 
-/** Recovery options from the parameters. */
+/** NovaEvacuate's parameters by name, typed by the tables. */
+const paramsOf = (context: OcfContext) => typedParams(RECOVERY_PARAMS, context.params);
+
+/** Recovery options from the parameters (seconds to milliseconds). */
 function recoveryOptions(context: OcfContext): RecoveryOptions {
-  const { params } = context;
+  const params = paramsOf(context);
   return {
     ...DEFAULT_RECOVERY_OPTIONS,
-    concurrency: numberParam(params, "concurrency", DEFAULT_RECOVERY_OPTIONS.concurrency),
-    perHostConcurrency: numberParam(params, "per_host_concurrency", DEFAULT_RECOVERY_OPTIONS.perHostConcurrency),
-    maxInFlight: numberParam(params, "max_in_flight", DEFAULT_RECOVERY_OPTIONS.maxInFlight),
-    instanceTimeoutMs: numberParam(params, "instance_timeout", 600) * 1000,
-    retryLimit: numberParam(params, "retry_limit", DEFAULT_RECOVERY_OPTIONS.retryLimit),
-    retryBackoffMs: numberParam(params, "retry_backoff", 10) * 1000,
-    pollIntervalMs: numberParam(params, "poll_interval", 2) * 1000,
-    onSharedStorage: params.no_shared_storage !== true,
-    evacuateDelayMs: numberParam(params, "evacuate_delay", 0) * 1000,
+    concurrency: params.concurrency,
+    perHostConcurrency: params.per_host_concurrency,
+    maxInFlight: params.max_in_flight,
+    instanceTimeoutMs: params.instance_timeout * 1000,
+    retryLimit: params.retry_limit,
+    retryBackoffMs: params.retry_backoff * 1000,
+    pollIntervalMs: params.poll_interval * 1000,
+    onSharedStorage: !params.no_shared_storage,
+    evacuateDelayMs: params.evacuate_delay * 1000,
   };
 }
 
@@ -58,7 +61,7 @@ function recoveryOptions(context: OcfContext): RecoveryOptions {
 async function monitor(context: OcfContext): Promise<OcfCode> {
   const { environment, log, signal } = context;
   if (!(await isStarted(environment))) return OCF.NOT_RUNNING;
-  const budget = numberParam(context.params, "pass_budget", 0) * 1000;
+  const budget = paramsOf(context).pass_budget * 1000;
   const deadline = budget > 0 ? Math.min(context.deadline, Date.now() + budget) : context.deadline;
   const openstack = await openStackFromParams(context.params, {
     env: process.env, log, tokenCachePath: join(environment.stateDir, `nova-ha-${environment.instance}.token.json`),
