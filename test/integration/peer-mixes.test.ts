@@ -89,7 +89,8 @@ describe("the peer's Python fence_compute (Debian 12, 4.12) with our NovaEvacuat
     const { authUrl } = l.sim;
     await pcs(l, "stonith", "create", "fence-nova-peer", PEER_FENCE_COMPUTE, `auth_url=${authUrl}`, "username=admin", "password=secret",
       "tenant_name=admin", `pcmk_host_list=${NODE}`, "pcmk_on_timeout=600s", "op", "monitor", "interval=60s", "timeout=180s", "meta", "provides=unfencing");
-    await pcs(l, "stonith", "update", "fence-nova", `pcmk_host_list=${l.computes.filter((c) => c !== NODE).join(" ")}`);
+    // fence-nova is left as it is: the level decides which devices fence and unfence the node, and an update would
+    // restart the device (a stop under load once timed out on 2.1.5, leaving the controller UNCLEAN).
     await pcs(l, "stonith", "level", "clear", NODE);
     await pcs(l, "stonith", "level", "add", "1", NODE, `power-${NODE}`, "fence-nova-peer");
     await resourceIs(l, "fence-nova-peer", "Started");
