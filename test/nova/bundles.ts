@@ -31,13 +31,18 @@ function result(r: { exitCode?: number; stdout: unknown; stderr: unknown }): Age
 }
 
 /** Starts fence_compute with options on stdin (key=value lines, as pacemaker-fenced writes them). */
-export function startFenceStdin(options: Record<string, string>, timeoutMs = 300_000): ResultPromise {
-  return execa(requireBundle(BUNDLES.fenceCompute), [], { input: toStdin(options), reject: false, stripFinalNewline: false, timeout: timeoutMs });
+export function startFenceStdin(options: Record<string, string>, timeoutMs = 300_000, env: Record<string, string> = {}): ResultPromise {
+  return execa(requireBundle(BUNDLES.fenceCompute), [], { input: toStdin(options), env, reject: false, stripFinalNewline: false, timeout: timeoutMs });
 }
 
-/** Runs fence_compute with options on stdin. */
-export async function fenceStdin(options: Record<string, string>, timeoutMs?: number): Promise<AgentRun> {
-  return result(await startFenceStdin(options, timeoutMs));
+/** Runs fence_compute with options on stdin (and `env` added to its environment). */
+export async function fenceStdin(options: Record<string, string>, timeoutMs?: number, env: Record<string, string> = {}): Promise<AgentRun> {
+  return result(await startFenceStdin(options, timeoutMs, env));
+}
+
+/** The environment that runs an agent with its clock `skewMs` away from the machine's (test/chaos/clock-skew.cjs). */
+export function skewedClock(skewMs: number): Record<string, string> {
+  return { NODE_OPTIONS: `--require ${join(ROOT, "test/chaos/clock-skew.cjs")}`, CHAOS_CLOCK_SKEW_MS: String(skewMs) };
 }
 
 /** Runs fence_compute with command-line arguments (stdin is not read then). */
@@ -48,7 +53,7 @@ export async function fenceArgv(argv: readonly string[], env: Record<string, str
 /** An OCF resource of one agent: its own HA_RSCTMP, parameters as OCF_RESKEY_*, and a Pacemaker-like operation timeout. */
 export interface OcfResource {
   /** Runs an action (start, stop, monitor, ...) with `timeoutMs` as OCF_RESKEY_CRM_meta_timeout. */
-  run(action: string, options?: { timeoutMs?: number; intervalMs?: number }): Promise<AgentRun>;
+  run(action: string, options?: { timeoutMs?: number; intervalMs?: number; env?: Record<string, string> }): Promise<AgentRun>;
   /** The state directory (HA_RSCTMP). */
   readonly stateDir: string;
   remove(): void;
@@ -69,6 +74,7 @@ export function ocfResource(path: string, instance: string, params: Record<strin
         HA_RSCTMP: stateDir,
         OCF_RESKEY_CRM_meta_timeout: String(timeoutMs),
         OCF_RESKEY_CRM_meta_interval: String(options.intervalMs ?? 0),
+        ...options.env,
       };
       return result(await execa(requireBundle(path), [action], { env, stdin: "ignore", reject: false, stripFinalNewline: false, timeout: timeoutMs + 30_000 }));
     },
