@@ -169,7 +169,7 @@ describe("nova-ha bad input", () => {
 
   it.each([
     { title: "no credentials at all", env: () => ({ HOME: dir }), says: /auth_url is not set .*OS_AUTH_URL/ },
-    { title: "a cloud missing from clouds.yaml", env: () => shell({ OS_CLIENT_CONFIG_FILE: cloudsYaml("staging") }), argv: ["--cloud", "prod"], says: /cloud "prod" is not in \S+ \(clouds there: staging\)/ },
+    { title: "a cloud missing from clouds.yaml", env: () => shell({ OS_CLIENT_CONFIG_FILE: cloudsYaml("staging") }), argv: ["--cloud", "prod"], says: /cloud .prod. is not in \S+ \(clouds there: staging\)/ },
     { title: "Keystone not listening", env: () => shell({ OS_AUTH_URL: "http://127.0.0.1:1/v3" }), says: /cannot reach Keystone at http:\/\/127\.0\.0\.1:1/ },
   ])("$title fails in one line with what to fix (exit 1)", async ({ env, argv = [], says }) => {
     expectOneLineFailure(await novaHaRun(["status", ...argv], env()), 1, says);
