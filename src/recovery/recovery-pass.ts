@@ -102,19 +102,27 @@ async function markInProgress(deps: PassDeps, host: FailedHost, flags: ReadonlyM
   return { target: { host: service.host, since, notBefore: startedAt, ...(selection ? { selection } : {}) }, attrd };
 }
 
+/**
+ * Writes `reason` into the host's service as it is now, only while our pending marker is still there: a service that
+ * an unfencing re-enabled meanwhile (a peer's fence_compute on) or that an operator disabled for a reason of their
+ * own is left as it is. Returns whether it wrote.
+ */
+async function rewritePendingMarker(deps: PassDeps, host: FailedHost, reason: string): Promise<boolean> {
+  const [current] = await deps.openstack.compute.listServices({ host: host.service.host });
+  if (!current || current.status !== "disabled" || !markerPending(parseNovaMarker(current.disabledReason))) return false;
+  await deps.openstack.compute.disable(current, reason);
+  return true;
+}
+
 /** Adds the selection decided for the host to its "evacuating" marker, so that every later pass keeps it. */
 async function recordSelection(deps: PassDeps, host: FailedHost, selection: SelectionMode, since: Date, startedAt: number): Promise<void> {
-  if (parseNovaMarker(host.service.disabledReason).kind === "foreign") return;
-  await deps.openstack.compute.disable(host.service, formatNovaMarker("evacuating", new Date(startedAt), { since: since.toISOString(), by: deps.node, select: selection }));
+  await rewritePendingMarker(deps, host, formatNovaMarker("evacuating", new Date(startedAt), { since: since.toISOString(), by: deps.node, select: selection }));
 }
 
 /** Records "done" in Nova and attrd for a finished host. */
 async function markDone(deps: PassDeps, host: FailedHost, report: HostReport, now: number): Promise<void> {
-  const marker = parseNovaMarker(host.service.disabledReason);
-  if (marker.kind !== "foreign") {
-    const reason = formatNovaMarker("evacuated", new Date(now), { recovered: report.recovered, failed: report.failed, skipped: report.skipped });
-    await deps.openstack.compute.disable(host.service, reason);
-  }
+  const reason = formatNovaMarker("evacuated", new Date(now), { recovered: report.recovered, failed: report.failed, skipped: report.skipped });
+  if (!(await rewritePendingMarker(deps, host, reason))) deps.log.info({ host: host.service.host }, "the service no longer carries our marker (unfenced, or disabled by someone else): left as it is");
   const attrdHost = host.flag ?? host.service.host;
   await deps.attrd.update(attrdHost, "no").catch((error: unknown) =>
     deps.log.warn({ host: attrdHost, err: oneLine(error) }, "could not clear the attrd flag; Nova's marker says done"));

@@ -181,6 +181,22 @@ describe("recoveryPass against the simulator", () => {
     expect(new Set(evacuatePosts(sim).keys())).toEqual(new Set(tagged));
   });
 
+  it("leaves a service enabled that a peer's unfencing re-enabled while the recovery ran, and still clears attrd", async () => {
+    sim.cloud.config.evacuateLatencyMs = 400;
+    await fenceInSim(sim, openstack, "compute-1");
+    const attrd = new MemoryAttrd({ "compute-1": "yes" });
+    let unfenced: Promise<unknown> | undefined;
+    await recoveryPass(deps(attrd, {
+      onProgress: () => {
+        unfenced ??= openstack.compute.listServices({ host: "compute-1" }).then(([service]) => service && openstack.compute.enable(service));
+      },
+    }), simRun());
+    await unfenced;
+    const [service] = await openstack.compute.listServices({ host: "compute-1" });
+    expect(service).toMatchObject({ status: "enabled", disabledReason: null });
+    expect(attrd.values.get("compute-1")).toBe("no");
+  });
+
   it("does not take in, while it runs, a flagged host that is not fenced, and warns about it once", async () => {
     await fenceInSim(sim, openstack, "compute-1");
     sim.cloud.injectFailure({ kind: "slow-rebuild", host: "compute-1", delayMs: 1_000 });
