@@ -71,6 +71,8 @@ export async function runFenceAgent(
   readStdin: () => Promise<string>,
   signal: AbortSignal,
   makeLogger?: (verbose: boolean) => Logger,
+  /** When the action began, epoch ms: an agent process counts from its own start, Node's start-up included. */
+  operationStartedAt: number = Date.now(),
 ): Promise<Outcome> {
   let input: FenceInput;
   try {
@@ -98,7 +100,7 @@ export async function runFenceAgent(
     log = runLogger(agent, given(common.debug_file), verbose, common.quiet === true, makeLogger).child({ action });
     for (const warning of input.warnings) log.warn(warning);
     const delayMs = DELAYED.has(action) ? common.delay * 1000 : 0;
-    const deadline = Date.now() + delayMs + actionBudgetMs(params);
+    const deadline = Math.min(operationStartedAt, Date.now()) + delayMs + actionBudgetMs(params);
     const context: FenceContext = { action, plug: given(common.plug), params, log, signal, deadline };
 
     if (NEEDS_PLUG.has(action) || (action === "validate-all" && agent.handlers.on)) {

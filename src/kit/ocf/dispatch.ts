@@ -51,6 +51,11 @@ export async function runResourceAgent(
   env: NodeJS.ProcessEnv,
   signal: AbortSignal,
   makeLogger: (verbose: boolean) => Logger = (verbose) => createLogger({ name: agent.name, verbose }),
+  /**
+   * When the operation began, epoch ms. Pacemaker's timeout runs from the fork, so an agent process counts from its
+   * own start (`main.ts` passes performance.timeOrigin): Node's start-up, seconds on a loaded node, is part of it.
+   */
+  operationStartedAt: number = Date.now(),
 ): Promise<Outcome> {
   const action = argv[0];
   if (action === "meta-data" || action === "metadata") return { exitCode: OCF.SUCCESS, stdout: ocfMetadata(agent) };
@@ -62,7 +67,7 @@ export async function runResourceAgent(
   const environment = await withManualRunNode(readOcfEnvironment(env), env);
   const probe = isProbe(action, environment);
   const policy = INVALID_CONFIG_POLICY[probe ? "probe" : action] ?? "fail";
-  const startedAt = Date.now();
+  const startedAt = Math.min(operationStartedAt, Date.now());
   const timeoutMs = environment.timeoutMs ?? (agent.actions[action]?.timeout ?? 20) * 1000;
   const baseLog = makeLogger(environment.debug || parseBoolean(environment.params.get("verbose") ?? "") === true);
   const log = baseLog.child({ action, rsc: environment.instance });

@@ -139,6 +139,14 @@ describe("runResourceAgent: context", () => {
     expect(deadline).toBeLessThanOrEqual(endedAt + budget);
   });
 
+  it("counts the deadline from when the operation began, the agent process's start-up included", async () => {
+    const { agent, calls } = makeResourceTestAgent();
+    const began = Date.now() - 7_000;
+    const log = captureLog(dir, agent.name);
+    await runResourceAgent(agent, ["start"], { ...CONFIGURED, OCF_RESKEY_CRM_meta_timeout: "20000" }, new AbortController().signal, log.make, began);
+    expect(calls.actions[0]?.deadline).toBe(began + 17_000);
+  });
+
   it.each([
     ["a probe", PROBE, true],
     ["a recurring monitor", RECURRING, false],
