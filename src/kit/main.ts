@@ -9,10 +9,10 @@ import { readAllStdin } from "./stdin.js";
 
 /** Runs an OCF resource agent with this process's argv and environment, then exits. */
 export function mainResourceAgent(agent: ResourceAgent): Promise<never> {
-  return runProcess((signal) => runResourceAgent(agent, process.argv.slice(2), process.env, signal, undefined, performance.timeOrigin), OCF.ERR_GENERIC);
+  return runProcess((signal) => runResourceAgent(agent, process.argv.slice(2), process.env, signal, undefined, Math.floor(performance.timeOrigin)), OCF.ERR_GENERIC);
 }
 
 /** Runs a fence agent with this process's argv (or stdin, when argv is empty), then exits. */
 export function mainFenceAgent(agent: FenceAgent): Promise<never> {
-  return runProcess((signal) => runFenceAgent(agent, process.argv.slice(2), () => readAllStdin(), signal, undefined, performance.timeOrigin), FENCE.FAILURE);
+  return runProcess((signal) => runFenceAgent(agent, process.argv.slice(2), () => readAllStdin(), signal, undefined, Math.floor(performance.timeOrigin)), FENCE.FAILURE);
 }

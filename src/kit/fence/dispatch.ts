@@ -100,7 +100,7 @@ export async function runFenceAgent(
     log = runLogger(agent, given(common.debug_file), verbose, common.quiet === true, makeLogger).child({ action });
     for (const warning of input.warnings) log.warn(warning);
     const delayMs = DELAYED.has(action) ? common.delay * 1000 : 0;
-    const deadline = Math.min(operationStartedAt, Date.now()) + delayMs + actionBudgetMs(params);
+    const deadline = Math.floor(Math.min(operationStartedAt, Date.now())) + delayMs + actionBudgetMs(params);
     const context: FenceContext = { action, plug: given(common.plug), params, log, signal, deadline };
 
     if (NEEDS_PLUG.has(action) || (action === "validate-all" && agent.handlers.on)) {

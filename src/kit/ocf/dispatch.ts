@@ -67,7 +67,7 @@ export async function runResourceAgent(
   const environment = await withManualRunNode(readOcfEnvironment(env), env);
   const probe = isProbe(action, environment);
   const policy = INVALID_CONFIG_POLICY[probe ? "probe" : action] ?? "fail";
-  const startedAt = Math.min(operationStartedAt, Date.now());
+  const startedAt = Math.floor(Math.min(operationStartedAt, Date.now()));
   const timeoutMs = environment.timeoutMs ?? (agent.actions[action]?.timeout ?? 20) * 1000;
   const baseLog = makeLogger(environment.debug || parseBoolean(environment.params.get("verbose") ?? "") === true);
   const log = baseLog.child({ action, rsc: environment.instance });

@@ -147,6 +147,13 @@ describe("runResourceAgent: context", () => {
     expect(calls.actions[0]?.deadline).toBe(began + 17_000);
   });
 
+  it("keeps the deadline a whole number of milliseconds when the process start is not (performance.timeOrigin)", async () => {
+    const { agent, calls } = makeResourceTestAgent();
+    const log = captureLog(dir, agent.name);
+    await runResourceAgent(agent, ["start"], CONFIGURED, new AbortController().signal, log.make, Date.now() - 0.4375);
+    expect(Number.isInteger(calls.actions[0]?.deadline)).toBe(true);
+  });
+
   it.each([
     ["a probe", PROBE, true],
     ["a recurring monitor", RECURRING, false],
