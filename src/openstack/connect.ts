@@ -1,7 +1,7 @@
 // connectOpenStack: one OpenStack session for a process, started from the token cache when it can be.
 import type { Logger } from "pino";
 import type { OpenStack } from "./api.js";
-import { createComputeApi } from "./compute.js";
+import { createComputeApi } from "./compute-api.js";
 import { Transport } from "./http.js";
 import { createImageApi } from "./image.js";
 import { negotiateMicroversion } from "./microversion.js";

@@ -2,7 +2,7 @@
 import { performance } from "node:perf_hooks";
 import axios, { AxiosError, type AxiosInstance } from "axios";
 import type { Logger } from "pino";
-import { createAgents, type AgentOptions, type Agents } from "./agents.js";
+import { createAgents, type AgentOptions, type Agents } from "./keep-alive-agents.js";
 import { fromAxiosError, OpenStackError, requestIdOf, type ServiceName } from "./errors.js";
 import { backoffDelay, DEFAULT_RETRIES, isIdempotentMethod, isTransient, retryAfterMs } from "./retry.js";
 import { assertTimeLeft, msLeft, outOfTimeError, requestSignal, sleepWithin, stoppedError, type OperationBounds } from "./time-left.js";

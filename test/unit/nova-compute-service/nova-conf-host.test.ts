@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { configuredNovaHost, defaultHostOf, resolveOwnNovaHost } from "../../../src/compute/nova-conf-host.js";
+import { configuredNovaHost, defaultHostOf, resolveOwnNovaHost } from "../../../src/nova-compute-service/nova-conf-host.js";
 
 describe("defaultHostOf", () => {
   it.each([

@@ -1,10 +1,10 @@
 // ComputeApi over Nova at the negotiated microversion; the calls live in compute/.
 import type { ComputeApi } from "./api.js";
-import { listFlavors } from "./compute/flavors.js";
-import { listEvacuations } from "./compute/migrations.js";
-import { NovaClient } from "./compute/nova-client.js";
-import { evacuate, getServer, listServersChangedSince, listServersOnHost, stopServer } from "./compute/servers.js";
-import { disable, enable, forceDown, listServices } from "./compute/services.js";
+import { listFlavors } from "./nova/flavors.js";
+import { listEvacuations } from "./nova/migrations.js";
+import { NovaClient } from "./nova/nova-client.js";
+import { evacuate, getServer, listServersChangedSince, listServersOnHost, stopServer } from "./nova/servers.js";
+import { disable, enable, forceDown, listServices } from "./nova/services.js";
 import type { Session } from "./session.js";
 import type { ComputeService, EvacuateOptions, Flavor, Migration, Server } from "./types.js";
 
