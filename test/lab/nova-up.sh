@@ -823,6 +823,10 @@ wait_openstack() {
     done
     wait_until 60 "neutron to list ports" neutron_warm
     say "APIs answer"
+    # A run killed half-way (or an interrupted fencing test) can leave a lab compute forced down or disabled in the
+    # database, which outlives the lab; the lab's computes start clean.
+    sql "UPDATE nova.services SET forced_down = 0, disabled = 0, disabled_reason = NULL
+        WHERE deleted = 0 AND \`binary\` = 'nova-compute' AND host LIKE 'compute-%'" >/dev/null
     wait_until 180 "$NCOMPUTE computes registered and mapped" computes_ready
 }
 
