@@ -146,12 +146,18 @@ export async function migrateTo(lab: LabSession, id: string, host: string): Prom
   const before = await getServer(lab, id);
   if (!before) throw new Error(`server ${id} is gone`);
   if (before.host === host) return before;
+  // A run killed half-way (or a back-end test's failed rebuild) can leave a seeded server in ERROR, which Nova will not
+  // migrate: put it back to active first, as an operator would.
+  if (before.status === "ERROR") {
+    const reset = await lab.nova(`/servers/${id}/action`, { method: "POST", version: ZED_MAX, body: { "os-resetState": { state: "active" } } });
+    if (reset.status !== 202) throw new Error(`resetting ${id} to active: HTTP ${reset.status} ${JSON.stringify(reset.body)}`);
+  }
   const answer = await lab.nova(`/servers/${id}/action`, { method: "POST", version: ZED_MAX, body: { migrate: { host } } });
   if (answer.status !== 202) throw new Error(`migrating ${id} to ${host}: HTTP ${answer.status} ${JSON.stringify(answer.body)}`);
   await waitForServer(lab, id, { status: "VERIFY_RESIZE", host });
   const confirm = await lab.nova(`/servers/${id}/action`, { method: "POST", version: ZED_MAX, body: { confirmResize: null } });
   if (confirm.status !== 204) throw new Error(`confirming the migration of ${id}: HTTP ${confirm.status}`);
-  return waitForServer(lab, id, { status: before.status, host });
+  return waitForServer(lab, id, { status: before.status === "ERROR" ? "ACTIVE" : before.status, host });
 }
 
 /** Runs test/lab/nova-compute.sh: kill (crash), stop, start (waits until it reported) or status of compute-N. */
