@@ -9,7 +9,7 @@ const NO_FENCE_TOKEN_CACHE = { NOVA_HA_RUN_DIR: "" };
 export default defineConfig({
   test: {
     projects: [
-      { test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/sim/**/*.test.ts", "test/lab/**/*.test.ts"], testTimeout: 20_000, env: NO_FENCE_TOKEN_CACHE } },
+      { test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/sim/**/*.test.ts"], testTimeout: 20_000, env: NO_FENCE_TOKEN_CACHE } },
       {
         test: {
           name: "integration",

@@ -45,15 +45,15 @@ else
   stage "real Nova lab"
   # One retry after a clean stop: a bring-up has failed now and then before any test ran (Keystone's uwsgi
   # start-up; see docs/testing.md). A second failure fails the run.
-  nova_up() { bash test/lab/nova-up.sh >>"$REPORTS/nova-up.log" 2>&1; }
-  if nova_up || { echo "the real Nova lab did not come up; stopping it and trying once more"; bash test/lab/nova-down.sh >/dev/null 2>&1; nova_up; }; then
+  nova_up() { bash test/lab/nova/nova-up.sh >>"$REPORTS/nova-up.log" 2>&1; }
+  if nova_up || { echo "the real Nova lab did not come up; stopping it and trying once more"; bash test/lab/nova/nova-down.sh >/dev/null 2>&1; nova_up; }; then
     tail -n 5 "$REPORTS/nova-up.log"
     stage "tests against the real Nova lab"
     run_vitest nova
   else
     echo "the real Nova lab did not come up; last lines of its log:"; tail -n 30 "$REPORTS/nova-up.log"; status=1
   fi
-  bash test/lab/nova-down.sh >/dev/null 2>&1 || true
+  bash test/lab/nova/nova-down.sh >/dev/null 2>&1 || true
 fi
 
 stage "summary"

@@ -1,7 +1,7 @@
 // The demo's lab: the cloud lab of test/lab with the demo's sizes, a livelier NovaEvacuate and evacuation jitter.
-import { type CloudLab, startCloudLab } from "../../test/lab/cloud-lab.js";
-import { readOwner } from "../../test/lab/lab-ownership.js";
-import { teardownRecord } from "../../test/lab/lab-teardown.js";
+import { type CloudLab, startCloudLab } from "../../test/lab/pacemaker/cloud-lab.js";
+import { readOwner } from "../../test/lab/pacemaker/lab-ownership.js";
+import { teardownRecord } from "../../test/lab/pacemaker/lab-teardown.js";
 import { checkInterrupted, interruptibleProgress, unlessInterrupted } from "./interrupt.js";
 import type { DemoOptions } from "./options.js";
 
@@ -30,7 +30,10 @@ export async function bringUpDemoLab(options: DemoOptions, print: (line: string)
     progress: bringUp.progress,
   }).finally(() => bringUp.disarm());
   checkInterrupted(signal);
-  await lab.sim.control.setConfig({ evacuateJitterMs: options.jitterMs });
+  // The timeline orders the fencer's log lines (milliseconds) against Nova's records, so the demo's Nova keeps
+  // milliseconds too: with whole seconds, as MariaDB stores them, an evacuation accepted in the second fence_compute
+  // returned showed up before it. The tests, the chaos runs and the real Nova lab keep whole seconds.
+  await lab.sim.control.setConfig({ evacuateJitterMs: options.jitterMs, wholeSecondTimestamps: false });
   print(`NovaEvacuate: monitor every ${options.monitorInterval} s, poll_interval=1 (pcs resource update)`);
   const update = await lab.pcs("resource", "update", "nova-evacuate", "poll_interval=1", "op", "monitor", `interval=${options.monitorInterval}s`, "timeout=600s");
   if (update.exitCode !== 0) throw new Error(`pcs resource update nova-evacuate exited ${update.exitCode}: ${update.all.trim()}`);

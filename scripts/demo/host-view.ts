@@ -1,5 +1,5 @@
 // Each host as the demo shows it: its power, Pacemaker's view, NovaCompute, and Nova's service record (pure).
-import { remoteOnline, type DeviceOperation } from "../../test/lab/cluster-status.js";
+import { remoteOnline, type DeviceOperation } from "../../test/lab/pacemaker/cluster-status.js";
 import { parseNovaMarker } from "../../src/recovery/host/nova-marker.js";
 import type { Snapshot } from "./observe.js";
 

@@ -1,7 +1,7 @@
 // One look at the whole lab: Pacemaker (crm_mon, attrd, the fencer's log), the compute nodes' power, and Nova.
 import { readFileSync } from "node:fs";
-import type { CloudLab } from "../../test/lab/cloud-lab.js";
-import type { ClusterStatus, DeviceOperation } from "../../test/lab/cluster-status.js";
+import type { CloudLab } from "../../test/lab/pacemaker/cloud-lab.js";
+import type { ClusterStatus, DeviceOperation } from "../../test/lab/pacemaker/cluster-status.js";
 import type { SimMigration, SimServer } from "../../test/sim/cloud-model.js";
 import type { ServiceView } from "../../test/sim/cloud-state.js";
 
@@ -29,7 +29,7 @@ export function emptySnapshot(at = Date.now()): Snapshot {
   return { at, attrd: new Map(), power: new Map(), services: [], servers: [], migrations: [], fenceOps: [], requests: 0 };
 }
 
-/** A lab compute node's power: the host-side veth (nha-cN-h, test/lab/README.md) is administratively up. */
+/** A lab compute node's power: the host-side veth (nha-cN-h, test/lab/pacemaker/README.md) is administratively up. */
 export function nodePowered(node: string): boolean | undefined {
   const n = /^compute-(\d+)$/.exec(node)?.[1];
   if (!n) return undefined;

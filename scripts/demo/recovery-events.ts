@@ -1,5 +1,5 @@
 // The milestones of a compute node's failure and return, detected from successive snapshots (pure).
-import { remoteOnline } from "../../test/lab/cluster-status.js";
+import { remoteOnline } from "../../test/lab/pacemaker/cluster-status.js";
 import type { InstanceRow } from "./instance-phase.js";
 import { NOVA_COMPUTE_CLONE } from "./host-view.js";
 import type { Snapshot } from "./observe.js";

@@ -1,7 +1,7 @@
 // The demo from start to end: bring-up, power-off, live recovery, the node's return, timeline, summary, teardown.
-import type { CloudLab } from "../../test/lab/cloud-lab.js";
-import { fileOffset, PACEMAKER_LOG } from "../../test/lab/cluster-probe.js";
-import { pacemakerLabRunning } from "../../test/lab/lab-ownership.js";
+import type { CloudLab } from "../../test/lab/pacemaker/cloud-lab.js";
+import { fileOffset, PACEMAKER_LOG } from "../../test/lab/pacemaker/cluster-probe.js";
+import { pacemakerLabRunning } from "../../test/lab/pacemaker/lab-ownership.js";
 import { painter, type Paint } from "./ansi.js";
 import { bringUpDemoLab, tearDownOwnLab } from "./demo-lab.js";
 import type { Display } from "./display.js";

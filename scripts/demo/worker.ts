@@ -1,6 +1,6 @@
 // The demo's worker process: runs the demo in its own session, so Ctrl-C reaches only main.ts, which relays it once.
-import { readOwner, ownerAlive } from "../../test/lab/lab-ownership.js";
-import { teardownRecord } from "../../test/lab/lab-teardown.js";
+import { readOwner, ownerAlive } from "../../test/lab/pacemaker/lab-ownership.js";
+import { teardownRecord } from "../../test/lab/pacemaker/lab-teardown.js";
 import { createDisplay } from "./display.js";
 import { interruptOnSignals } from "./interrupt.js";
 import { parseDemoOptions } from "./options.js";

@@ -1,6 +1,6 @@
 // One cloud lab per test file: started before the first test, torn down after the last (also when a test fails).
 import { afterAll, beforeAll } from "vitest";
-import { type CloudLab, type CloudLabOptions, startCloudLab } from "../lab/cloud-lab.js";
+import { type CloudLab, type CloudLabOptions, startCloudLab } from "../lab/pacemaker/cloud-lab.js";
 
 /** Prints a block of lines to the test output, prefixed with the file's label. */
 export function report(title: string, body: string): void {

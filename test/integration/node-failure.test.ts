@@ -1,10 +1,10 @@
 // End to end in a real Pacemaker cluster: a compute node dies (fencing, flag, evacuation) and comes back (unfencing, NovaCompute).
 import { afterAll, describe, expect, it } from "vitest";
-import { LABPOWER_LOG, PACEMAKER_LOG, fileOffset } from "../lab/cluster-probe.js";
-import { type DeviceOperation, startedOn } from "../lab/cluster-status.js";
-import { HostWatch, isRecovered } from "../lab/host-watch.js";
+import { LABPOWER_LOG, PACEMAKER_LOG, fileOffset } from "../lab/pacemaker/cluster-probe.js";
+import { type DeviceOperation, startedOn } from "../lab/pacemaker/cluster-status.js";
+import { HostWatch, isRecovered } from "../lab/pacemaker/host-watch.js";
 import { waitFor } from "../lab/lab-timeline.js";
-import { evacuateRequestsPerServer } from "../lab/sim-process.js";
+import { evacuateRequestsPerServer } from "../lab/pacemaker/sim-process.js";
 import { report, useCloudLab } from "./lab-fixture.js";
 
 const NODE = "compute-1";

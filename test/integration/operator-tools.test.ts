@@ -1,10 +1,10 @@
 // The operator's tools on the installed agents in a real cluster: crm_resource --force-*/--validate, stonith_admin,
 // ocf-tester, pcs describe, and metadata validation against the DTD and schemas Debian ships.
 import { describe, expect, it } from "vitest";
-import { resourceInstances, startedOn } from "../lab/cluster-status.js";
-import type { CloudLab } from "../lab/cloud-lab.js";
-import { LAB_CLOUD } from "../lab/cloud-lab.js";
-import { HostWatch } from "../lab/host-watch.js";
+import { resourceInstances, startedOn } from "../lab/pacemaker/cluster-status.js";
+import type { CloudLab } from "../lab/pacemaker/cloud-lab.js";
+import { LAB_CLOUD } from "../lab/pacemaker/cloud-lab.js";
+import { HostWatch } from "../lab/pacemaker/host-watch.js";
 import { REPO_ROOT } from "../lab/lab-bundles.js";
 import { type CommandResult, run } from "../lab/lab-process.js";
 import { waitFor } from "../lab/lab-timeline.js";
@@ -25,7 +25,7 @@ function sh(command: string, ...args: string[]): Promise<CommandResult> {
 
 /** Runs a command inside a compute node's network namespace (through pacemaker-remoted's proxy for the CLI tools). */
 function onNode(node: string, command: string, ...args: string[]): Promise<CommandResult> {
-  return run("bash", [`${REPO_ROOT}/test/lab/compute-node.sh`, "exec", node.replace(/^compute-/, ""), "--", command, ...args], SHELL);
+  return run("bash", [`${REPO_ROOT}/test/lab/pacemaker/compute-node.sh`, "exec", node.replace(/^compute-/, ""), "--", command, ...args], SHELL);
 }
 
 /** Expects an exit code, showing the output when it differs. */

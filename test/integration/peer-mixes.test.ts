@@ -2,14 +2,14 @@
 // Python fence_compute with our NovaEvacuate; ours on both sides with the node's attributes purged right after
 // fencing (as Pacemaker 3.0.2 does); our fence_compute with the shell NovaEvacuate (its double, test/peers/).
 import { afterAll, describe, expect, it } from "vitest";
-import { PACEMAKER_LOG, fileOffset } from "../lab/cluster-probe.js";
-import { resourceInstances, startedOn } from "../lab/cluster-status.js";
-import type { CloudLab } from "../lab/cloud-lab.js";
-import { HostWatch } from "../lab/host-watch.js";
+import { PACEMAKER_LOG, fileOffset } from "../lab/pacemaker/cluster-probe.js";
+import { resourceInstances, startedOn } from "../lab/pacemaker/cluster-status.js";
+import type { CloudLab } from "../lab/pacemaker/cloud-lab.js";
+import { HostWatch } from "../lab/pacemaker/host-watch.js";
 import { run } from "../lab/lab-process.js";
 import { waitFor } from "../lab/lab-timeline.js";
-import { PEER_FENCE_COMPUTE, installNovaEvacuateDouble, installPeerFenceCompute } from "../lab/peer-lab.js";
-import { evacuateRequestsPerServer } from "../lab/sim-process.js";
+import { PEER_FENCE_COMPUTE, installNovaEvacuateDouble, installPeerFenceCompute } from "../lab/pacemaker/peer-lab.js";
+import { evacuateRequestsPerServer } from "../lab/pacemaker/sim-process.js";
 import { report, useCloudLab } from "./lab-fixture.js";
 
 // reconnect_interval=20s: each node is unfenced 20 s after its fencing, once its recovery (a monitor away, 10 s at

@@ -2,10 +2,10 @@
 // second joins the recovery that NovaEvacuate's monitor is running for the first, and each is done on its own.
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, describe, expect, it } from "vitest";
-import { PACEMAKER_LOG, fileOffset } from "../lab/cluster-probe.js";
-import { HostWatch } from "../lab/host-watch.js";
+import { PACEMAKER_LOG, fileOffset } from "../lab/pacemaker/cluster-probe.js";
+import { HostWatch } from "../lab/pacemaker/host-watch.js";
 import { waitFor } from "../lab/lab-timeline.js";
-import { evacuateRequestsPerServer } from "../lab/sim-process.js";
+import { evacuateRequestsPerServer } from "../lab/pacemaker/sim-process.js";
 import { report, useCloudLab } from "./lab-fixture.js";
 
 const FIRST = "compute-1";

@@ -1,11 +1,11 @@
 // End to end in a real Pacemaker cluster: recovery survives NovaEvacuate being stopped mid-way, and attrd losing the flag.
 import { afterAll, describe, expect, it } from "vitest";
-import { PACEMAKER_LOG, fileOffset } from "../lab/cluster-probe.js";
-import { resourceInstances, startedOn } from "../lab/cluster-status.js";
-import type { CloudLab } from "../lab/cloud-lab.js";
-import { HostWatch } from "../lab/host-watch.js";
+import { PACEMAKER_LOG, fileOffset } from "../lab/pacemaker/cluster-probe.js";
+import { resourceInstances, startedOn } from "../lab/pacemaker/cluster-status.js";
+import type { CloudLab } from "../lab/pacemaker/cloud-lab.js";
+import { HostWatch } from "../lab/pacemaker/host-watch.js";
 import { waitFor } from "../lab/lab-timeline.js";
-import { evacuateRequestsPerServer } from "../lab/sim-process.js";
+import { evacuateRequestsPerServer } from "../lab/pacemaker/sim-process.js";
 import { report, useCloudLab } from "./lab-fixture.js";
 
 // reconnect_interval=40s: a fenced node is unfenced (powered on, then fence_compute on waits for its evacuation)

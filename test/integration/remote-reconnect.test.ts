@@ -1,13 +1,13 @@
 // End to end in a real Pacemaker cluster: a fenced node reconnects mid-recovery, attrd drops its flag, and the recovery completes from Nova's marker.
 import { afterAll, describe, expect, it } from "vitest";
-import type { CloudLab } from "../lab/cloud-lab.js";
-import { PACEMAKER_LOG, fileOffset } from "../lab/cluster-probe.js";
-import { remoteOnline, startedOn } from "../lab/cluster-status.js";
-import { NOVA_FENCE_DEVICE, levelDone, levelOperations } from "../lab/fence-level.js";
-import { HostWatch, isRecovered } from "../lab/host-watch.js";
+import type { CloudLab } from "../lab/pacemaker/cloud-lab.js";
+import { PACEMAKER_LOG, fileOffset } from "../lab/pacemaker/cluster-probe.js";
+import { remoteOnline, startedOn } from "../lab/pacemaker/cluster-status.js";
+import { NOVA_FENCE_DEVICE, levelDone, levelOperations } from "../lab/pacemaker/fence-level.js";
+import { HostWatch, isRecovered } from "../lab/pacemaker/host-watch.js";
 import { run } from "../lab/lab-process.js";
 import { waitFor } from "../lab/lab-timeline.js";
-import { evacuateRequestsPerServer } from "../lab/sim-process.js";
+import { evacuateRequestsPerServer } from "../lab/pacemaker/sim-process.js";
 import { report, useCloudLab } from "./lab-fixture.js";
 
 const NODE = "compute-1";

@@ -43,7 +43,7 @@ export async function bundleLabTools(outDir: string): Promise<LabTools> {
   const tools: LabTools = { simulator: join(outDir, "nova-sim.mjs"), novaCompute: join(outDir, "lab-nova-compute.mjs") };
   const entries: [string, string][] = [
     [join(REPO_ROOT, "test/sim/main.ts"), tools.simulator],
-    [join(REPO_ROOT, "test/lab/lab-nova-compute.ts"), tools.novaCompute],
+    [join(REPO_ROOT, "test/lab/pacemaker/lab-nova-compute.ts"), tools.novaCompute],
   ];
   for (const [entry, outfile] of entries) {
     await build({

@@ -78,7 +78,7 @@ export async function serversOnHost(lab: LabSession, host: string): Promise<Nova
 export async function serverNamed(lab: LabSession, name: string): Promise<NovaServer> {
   const answer = await lab.nova(`/servers/detail?all_tenants=1&name=${encodeURIComponent(`^${name}$`)}`, { version: ZED_MAX });
   const found = answer.body?.servers?.[0];
-  if (!found) throw new Error(`the lab has no server ${name}: seed it again (see test/lab/nova-lab.md)`);
+  if (!found) throw new Error(`the lab has no server ${name}: seed it again (see test/lab/nova/README.md)`);
   return toServer(found);
 }
 
@@ -160,7 +160,7 @@ export async function migrateTo(lab: LabSession, id: string, host: string): Prom
   return waitForServer(lab, id, { status: before.status === "ERROR" ? "ACTIVE" : before.status, host });
 }
 
-/** Runs test/lab/nova-compute.sh: kill (crash), stop, start (waits until it reported) or status of compute-N. */
+/** Runs test/lab/nova/nova-compute.sh: kill (crash), stop, start (waits until it reported) or status of compute-N. */
 export async function computeControl(command: "kill" | "stop" | "start" | "status", n: number): Promise<{ exitCode: number; output: string }> {
   const result = await execa("bash", [COMPUTE_SCRIPT, command, String(n)], { reject: false, all: true, timeout: 180_000, stdin: "ignore" });
   if (command !== "status" && result.exitCode !== 0) throw new Error(`nova-compute.sh ${command} ${n} failed: ${result.all}`);

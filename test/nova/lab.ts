@@ -1,4 +1,4 @@
-// The running real Nova lab (test/lab/nova-up.sh): its credentials, an admin HTTP session, and a clear failure when it is not up.
+// The running real Nova lab (test/lab/nova/nova-up.sh): its credentials, an admin HTTP session, and a clear failure when it is not up.
 import { existsSync, readFileSync } from "node:fs";
 import { parse } from "yaml";
 
@@ -39,7 +39,7 @@ export interface RequestOptions {
 }
 
 /** How to bring the lab up, for every "not reachable" message. */
-export const BRING_UP = "bring it up with `bash test/lab/nova-up.sh` (CI does this before the nova project)";
+export const BRING_UP = "bring it up with `bash test/lab/nova/nova-up.sh` (CI does this before the nova project)";
 
 /** Reads the lab's admin credentials from its clouds.yaml. */
 export function labCredentials(): LabCredentials {

@@ -1,7 +1,7 @@
 // Response times of the real Nova lab (test/sim/calibration.json), mapped onto the simulator's routes.
 import { readFileSync } from "node:fs";
 
-/** One call as test/lab/nova-calibrate.ts measured it. */
+/** One call as test/lab/calibration/nova-calibrate.ts measured it. */
 interface MeasuredCall {
   n: number;
   medianMs: number;
@@ -50,11 +50,11 @@ export function calibratedApiLatency(path = new URL("./calibration.json", import
   const routeDelayMs: Record<string, number> = {};
   for (const [route, call] of Object.entries(ROUTE_SOURCES)) {
     const measured = calibration.calls[call];
-    if (!measured) throw new Error(`calibration.json has no measurement of "${call}" (for ${route}); re-run test/lab/nova-calibrate.ts`);
+    if (!measured) throw new Error(`calibration.json has no measurement of "${call}" (for ${route}); re-run test/lab/calibration/nova-calibrate.ts`);
     routeDelayMs[route] = Math.round(measured.medianMs);
   }
   const evacuate = calibration.evacuation["1"]?.post;
-  if (!evacuate) throw new Error("calibration.json has no single-evacuation measurement; re-run test/lab/nova-calibrate.ts");
+  if (!evacuate) throw new Error("calibration.json has no single-evacuation measurement; re-run test/lab/calibration/nova-calibrate.ts");
   routeDelayMs[ACTION_ROUTE] = Math.round(evacuate.medianMs);
   return { routeDelayMs, source: `test/sim/calibration.json, measured ${calibration.measuredAt} by \`${calibration.command}\`` };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { ClusterStatus } from "../../lab/cluster-status.js";
+import type { ClusterStatus } from "../../lab/pacemaker/cluster-status.js";
 import type { InstanceRow } from "../../../scripts/demo/instance-phase.js";
 import { emptySnapshot, type Snapshot } from "../../../scripts/demo/observe.js";
 import { detectMilestones, type Milestone } from "../../../scripts/demo/recovery-events.js";

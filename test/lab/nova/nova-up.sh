@@ -2,7 +2,7 @@
 # nova-up.sh: bring up the project's real Keystone + Nova lab on this machine, loopback only,
 # no systemd: MariaDB, RabbitMQ, Keystone, Placement, Glance, neutron-server, nova-api,
 # nova-conductor, nova-scheduler and NCOMPUTE nova-compute processes (FakeDriver) named
-# compute-1..N. Re-running it starts only what is not running. See nova-lab.md.
+# compute-1..N. Re-running it starts only what is not running. See test/lab/nova/README.md.
 #
 # Knobs (environment):
 #   LAB=/var/lib/nova-ha-nova-lab  state, configs, logs, PIDs ($LAB/run/NAME.pid)

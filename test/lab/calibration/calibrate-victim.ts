@@ -1,6 +1,6 @@
 // The compute the calibration crashes: its own servers moved off first and back after, the calibration servers booted on it.
-import type { LabSession } from "../nova/lab.js";
-import { type NovaServer, bootServers, deleteServersNamed, migrateTo, serversOnHost } from "../nova/lab-compute.js";
+import type { LabSession } from "../../nova/lab.js";
+import { type NovaServer, bootServers, deleteServersNamed, migrateTo, serversOnHost } from "../../nova/lab-compute.js";
 
 /** Name prefix of every server the calibration boots (leftovers of an interrupted run are deleted by it). */
 export const CALIBRATION_PREFIX = "calib-";

@@ -3,10 +3,10 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import type { ServiceView } from "../sim/cloud-state.js";
-import { HostWatch } from "./host-watch.js";
-import { Timeline } from "./lab-timeline.js";
-import type { SimControl } from "./sim-process.js";
+import type { ServiceView } from "../../../sim/cloud-state.js";
+import { HostWatch } from "../../../lab/pacemaker/host-watch.js";
+import { Timeline } from "../../../lab/lab-timeline.js";
+import type { SimControl } from "../../../lab/pacemaker/sim-process.js";
 
 const HOST = "compute-1";
 const service: ServiceView = {

@@ -1,9 +1,9 @@
 // Follows one failed compute host through its recovery, polling attrd and the simulator, and puts each change on a timeline.
-import type { ServiceView } from "../sim/cloud-state.js";
-import type { SimServer } from "../sim/cloud-model.js";
+import type { ServiceView } from "../../sim/cloud-state.js";
+import type { SimServer } from "../../sim/cloud-model.js";
 import { type ClusterProbe, LogFollower, PACEMAKER_LOG } from "./cluster-probe.js";
 import { parseAttrdWrites } from "./cluster-status.js";
-import type { Timeline } from "./lab-timeline.js";
+import type { Timeline } from "../lab-timeline.js";
 import type { SimControl } from "./sim-process.js";
 
 /** A server of the watched host, as it was when the watch began. */

@@ -1,6 +1,6 @@
 // The lab's pacemaker.log readers, on lines copied from a real run of the lab.
 import { describe, expect, it } from "vitest";
-import { parseAttrdWrites, parseLogTime } from "./cluster-status.js";
+import { parseAttrdWrites, parseLogTime } from "../../../lab/pacemaker/cluster-status.js";
 
 const NOW = new Date(Date.UTC(2026, 10, 21, 12));
 const LOG = [

@@ -7,7 +7,7 @@
 # so the daemons carry the lab's mark and pid files "PID START" in $LAB/run: nova-status.sh lists
 # them and nova-down.sh's sweep would find them. Knobs: those of nova-up.sh (LAB, ADMIN_PASS,
 # DB_PASS, SKIP_APT).
-. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/nova-up.sh"
+. "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../nova/nova-up.sh"
 # the daemons' HTTP clients (Mistral's std.http, keystoneauth) must reach 127.0.0.1 directly
 export no_proxy="127.0.0.1,localhost${no_proxy:+,$no_proxy}" NO_PROXY="127.0.0.1,localhost${NO_PROXY:+,$NO_PROXY}"
 
@@ -23,10 +23,10 @@ $BACKEND_SERVICES"
 
 # require_nova_lab: MariaDB, RabbitMQ and Keystone of nova-up.sh answer.
 require_nova_lab() {
-    [ -f "$LAB/openrc" ] || die "no $LAB/openrc: run test/lab/nova-up.sh first"
-    sql_ok 'SELECT 1' || die "MariaDB of the Nova lab does not answer ($LAB/mysql/mysqld.sock): run test/lab/nova-up.sh"
-    port_busy 5672 || die "RabbitMQ of the Nova lab does not listen on 5672: run test/lab/nova-up.sh"
-    http_up "$AUTH_URL" || die "Keystone of the Nova lab does not answer on $AUTH_URL: run test/lab/nova-up.sh"
+    [ -f "$LAB/openrc" ] || die "no $LAB/openrc: run test/lab/nova/nova-up.sh first"
+    sql_ok 'SELECT 1' || die "MariaDB of the Nova lab does not answer ($LAB/mysql/mysqld.sock): run test/lab/nova/nova-up.sh"
+    port_busy 5672 || die "RabbitMQ of the Nova lab does not listen on 5672: run test/lab/nova/nova-up.sh"
+    http_up "$AUTH_URL" || die "Keystone of the Nova lab does not answer on $AUTH_URL: run test/lab/nova/nova-up.sh"
     mkdir -p "$RUN" "$LOGS" "$ETC" "$LAB/state" "$LAB/pkgfiles" "$LAB/bin"
 }
 

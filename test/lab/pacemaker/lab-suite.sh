@@ -13,7 +13,7 @@
 # daemons' abstract unix sockets would collide), exactly like two bookworm labs.
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
+REPO=$(cd "$HERE/../../.." && pwd)
 LAB_SUITE=${LAB_SUITE:-bookworm}
 LAB_CHROOTS=${LAB_CHROOTS:-/var/lib/nova-ha-lab/chroots}
 LAB_MIRROR=${LAB_MIRROR:-http://deb.debian.org/debian}

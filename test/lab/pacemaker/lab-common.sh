@@ -150,5 +150,5 @@ lab_enter_suite() {
   [ -n "${LAB_IN_SUITE:-}" ] && return 0
   local -a vars
   mapfile -t vars < <(env | grep -E '^LAB_[A-Z_]+=' || true)
-  exec "$HERE/lab-suite.sh" exec env LAB_IN_SUITE=1 "${vars[@]}" bash "/work/repo/test/lab/$LAB_SCRIPT.sh" "$@"
+  exec "$HERE/lab-suite.sh" exec env LAB_IN_SUITE=1 "${vars[@]}" bash "/work/repo/test/lab/pacemaker/$LAB_SCRIPT.sh" "$@"
 }

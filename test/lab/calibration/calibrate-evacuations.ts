@@ -1,6 +1,6 @@
 // Timed evacuations in the real Nova lab: k servers evacuated at once from a crashed, forced-down compute.
-import { type LabSession, ZED_MAX } from "../nova/lab.js";
-import { computeService } from "../nova/lab-compute.js";
+import { type LabSession, ZED_MAX } from "../../nova/lab.js";
+import { computeService } from "../../nova/lab-compute.js";
 import { type Summary, now, roundMs, summarize } from "./calibrate-stats.js";
 
 /** The task states an evacuation passes through on the destination, in order. */

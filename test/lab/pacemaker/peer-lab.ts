@@ -5,7 +5,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, writeFileS
 import { join } from "node:path";
 import type { CloudLab } from "./cloud-lab.js";
 import { writeOwner } from "./lab-ownership.js";
-import { REPO_ROOT } from "./lab-bundles.js";
+import { REPO_ROOT } from "../lab-bundles.js";
 
 /** Where the double is installed: provider "peers", so it sits beside ours (ocf:openstack:NovaEvacuate). */
 export const PEER_NOVA_EVACUATE = "/usr/lib/ocf/resource.d/peers/NovaEvacuate";

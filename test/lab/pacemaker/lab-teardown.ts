@@ -1,9 +1,9 @@
 // Undoing a cloud lab from its owner record: the simulator, the Pacemaker lab, installed files, clouds.yaml.
 import { readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { REPO_ROOT } from "./lab-bundles.js";
+import { REPO_ROOT } from "../lab-bundles.js";
 import { type OwnerRecord, removeOwner, restoreCloudsYaml, writeOwner } from "./lab-ownership.js";
-import { run } from "./lab-process.js";
+import { run } from "../lab-process.js";
 import { stopSim } from "./sim-process.js";
 
 /** Where the OCF agents keep state (HA_RSCTMP's default). */
@@ -40,9 +40,9 @@ export async function teardownRecord(record: OwnerRecord, progress: (line: strin
     }
   };
   if (record.pacemaker) {
-    progress("stopping Pacemaker (test/lab/pacemaker-down.sh, CIB wiped)");
+    progress("stopping Pacemaker (test/lab/pacemaker/pacemaker-down.sh, CIB wiped)");
     await attempt("stopping Pacemaker", async () => {
-      const result = await run("bash", [join(REPO_ROOT, "test/lab/pacemaker-down.sh")], { env: { LAB_WIPE: "1" }, timeoutMs: 180_000 });
+      const result = await run("bash", [join(REPO_ROOT, "test/lab/pacemaker/pacemaker-down.sh")], { env: { LAB_WIPE: "1" }, timeoutMs: 180_000 });
       if (result.exitCode !== 0) throw new Error(result.all.trim().split("\n").slice(-5).join("\n"));
       record.pacemaker = false;
       writeOwner(record);

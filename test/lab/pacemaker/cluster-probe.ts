@@ -4,8 +4,8 @@ import {
   type AttrdWrite, type ClusterStatus, type DeviceOperation, type FenceHistoryEntry, parseAttrdLines, parseAttrdWrites, parseCrmMon, parseFenceHistory,
   parseFencerLog, parseLogTime, remoteOnline, startedOn,
 } from "./cluster-status.js";
-import { type CommandResult, run, runOk } from "./lab-process.js";
-import { waitFor } from "./lab-timeline.js";
+import { type CommandResult, run, runOk } from "../lab-process.js";
+import { waitFor } from "../lab-timeline.js";
 import type { SimControl } from "./sim-process.js";
 
 /** Pacemaker's log (the lab sets PCMK_logfile to it). */

@@ -1,6 +1,6 @@
 // The API calls our agents and the peer agents make, each timed n times, one at a time, against the real Nova lab.
-import { type Answer, type LabSession, ZED_MAX, passwordAuthBody, send } from "../nova/lab.js";
-import { computeService } from "../nova/lab-compute.js";
+import { type Answer, type LabSession, ZED_MAX, passwordAuthBody, send } from "../../nova/lab.js";
+import { computeService } from "../../nova/lab-compute.js";
 import { type Summary, stopwatch, summarize } from "./calibrate-stats.js";
 
 /** What the probes fill in: the probed compute, its service id, a server on it, a changes-since time. */

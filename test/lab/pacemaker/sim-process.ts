@@ -1,10 +1,10 @@
 // The Nova simulator as a child process of the lab, and a client of its control API (/_sim/...).
 import { readFileSync, writeFileSync } from "node:fs";
-import type { SimConfig, SimMigration, SimServer } from "../sim/cloud-model.js";
-import type { ServiceView } from "../sim/cloud-state.js";
-import type { RequestLogEntry } from "../sim/request-log.js";
-import { spawnDetached, stopProcess } from "./lab-process.js";
-import { waitFor } from "./lab-timeline.js";
+import type { SimConfig, SimMigration, SimServer } from "../../sim/cloud-model.js";
+import type { ServiceView } from "../../sim/cloud-state.js";
+import type { RequestLogEntry } from "../../sim/request-log.js";
+import { spawnDetached, stopProcess } from "../lab-process.js";
+import { waitFor } from "../lab-timeline.js";
 
 /** How the lab starts the simulator. */
 export interface SimLaunch {

@@ -4,9 +4,9 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { hostname, tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
-import { FAKE_BIN, useFakeAttrd } from "../fakes/fake-attrd.js";
+import { FAKE_BIN, useFakeAttrd } from "../../fakes/fake-attrd.js";
 
-const DOUBLE = resolve(import.meta.dirname, "../peers/NovaEvacuate");
+const DOUBLE = resolve(import.meta.dirname, "../../peers/NovaEvacuate");
 const attrd = useFakeAttrd();
 const scratch = mkdtempSync(join(tmpdir(), "peer-evacuate-"));
 const fenceLog = join(scratch, "fence.log");

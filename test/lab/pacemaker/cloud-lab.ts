@@ -2,13 +2,13 @@
 import { hostname } from "node:os";
 import { copyFile, readdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { type LabTools, REPO_ROOT, bundleLabTools, ensureAgentsBuilt } from "./lab-bundles.js";
+import { type LabTools, REPO_ROOT, bundleLabTools, ensureAgentsBuilt } from "../lab-bundles.js";
 import { type StepResult, readDeploySteps, runDeployStep } from "./deploy-steps.js";
 import { CLOUD_LAB_STATE, type OwnerRecord, ownerAlive, pacemakerLabRunning, readOwner, saveCloudsYaml, writeOwner } from "./lab-ownership.js";
-import { runOk } from "./lab-process.js";
+import { runOk } from "../lab-process.js";
 import { ClusterProbe } from "./cluster-probe.js";
 import { startSim, type SimProcess } from "./sim-process.js";
-import { Timeline, waitFor } from "./lab-timeline.js";
+import { Timeline, waitFor } from "../lab-timeline.js";
 import { clearAgentState, teardownRecord } from "./lab-teardown.js";
 
 /** What to put in the lab. */
@@ -68,13 +68,13 @@ export class CloudLab extends ClusterProbe {
 
   /** "Pulls the plug" of a compute node (kills its remoted and everything in its namespace, link down). */
   async powerOff(node: string): Promise<number> {
-    await runOk("bash", [join(REPO_ROOT, "test/lab/compute-node.sh"), "power-off", nodeNumber(node)]);
+    await runOk("bash", [join(REPO_ROOT, "test/lab/pacemaker/compute-node.sh"), "power-off", nodeNumber(node)]);
     return this.timeline.mark(`${node} powered off`);
   }
 
   /** Powers a compute node on again (link up, pacemaker-remoted started). */
   async powerOn(node: string): Promise<number> {
-    await runOk("bash", [join(REPO_ROOT, "test/lab/compute-node.sh"), "power-on", nodeNumber(node)]);
+    await runOk("bash", [join(REPO_ROOT, "test/lab/pacemaker/compute-node.sh"), "power-on", nodeNumber(node)]);
     return this.timeline.mark(`${node} powered on`);
   }
 
@@ -140,7 +140,7 @@ async function claimLab(progress: (line: string) => void): Promise<OwnerRecord> 
     progress(`cleaning up the lab left by pid ${previous.pid}`);
     await teardownRecord(previous, progress);
   } else if (pacemakerLabRunning()) {
-    throw new Error("a Pacemaker lab not started by cloud-lab is running; stop it first: test/lab/pacemaker-down.sh");
+    throw new Error("a Pacemaker lab not started by cloud-lab is running; stop it first: test/lab/pacemaker/pacemaker-down.sh");
   }
   const record: OwnerRecord = { pid: process.pid, installed: [] };
   writeOwner(record);
@@ -150,7 +150,7 @@ async function claimLab(progress: (line: string) => void): Promise<OwnerRecord> 
 /** The lab's site values: the same variables an operator sets before running docs/deploy.md (section 0). */
 function siteFile(lab: { computes: readonly string[]; controller: string; sim: SimProcess; tools: LabTools }): string {
   return [
-    "# nova-ha lab site values, written by test/lab/cloud-lab.ts for the steps of docs/deploy.md",
+    "# nova-ha lab site values, written by test/lab/pacemaker/cloud-lab.ts for the steps of docs/deploy.md",
     `export OS_CLOUD=${LAB_CLOUD}`,
     `export OS_AUTH_URL=${lab.sim.authUrl}`,
     "export OS_USERNAME=admin OS_PROJECT_NAME=admin",
@@ -184,7 +184,7 @@ export async function startCloudLab(options: CloudLabOptions = {}): Promise<Clou
     record.pacemaker = true;
     writeOwner(record);
     progress(`starting Pacemaker with ${computes.length} remote compute nodes`);
-    await runOk("bash", [join(REPO_ROOT, "test/lab/pacemaker-up.sh")], {
+    await runOk("bash", [join(REPO_ROOT, "test/lab/pacemaker/pacemaker-up.sh")], {
       env: { LAB_REMOTES: String(computes.length), LAB_STONITH: "true", LAB_STONITH_ACTION: "off", LAB_FENCE_DEVICE: "none", LAB_FRESH: "1",
         LAB_RECONNECT: options.reconnectInterval ?? "5s" },
       timeoutMs: 900_000, // a fresh machine installs the Debian packages first
@@ -223,7 +223,7 @@ export async function startCloudLab(options: CloudLabOptions = {}): Promise<Clou
 /** The controller's power fencing stand-in (site prerequisite), then every step of docs/deploy.md, then the wait for it all to run. */
 async function deploy(lab: CloudLab, tools: LabTools): Promise<void> {
   const agent = "/usr/sbin/fence_labcontroller";
-  await copyFile(join(REPO_ROOT, "test/lab/fence_labcontroller"), agent);
+  await copyFile(join(REPO_ROOT, "test/lab/pacemaker/fence_labcontroller"), agent);
   lab.record.installed.push(agent);
   writeOwner(lab.record);
   // A long monitor interval: the fencer loses a child's exit when a synchronous metadata call overlaps it (2.1.5).

@@ -1,8 +1,8 @@
 // The deployment commands of docs/deploy.md, extracted and run as written: the lab deploys the way operators do.
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { REPO_ROOT } from "./lab-bundles.js";
-import { type CommandResult, run } from "./lab-process.js";
+import { REPO_ROOT } from "../lab-bundles.js";
+import { type CommandResult, run } from "../lab-process.js";
 
 /** The document the steps come from. */
 export const DEPLOY_DOC = join(REPO_ROOT, "docs/deploy.md");

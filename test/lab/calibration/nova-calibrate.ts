@@ -5,14 +5,14 @@ import { writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type LabSession, requireLab } from "../nova/lab.js";
-import { computeControl, computeService, restoreCompute } from "../nova/lab-compute.js";
+import { type LabSession, requireLab } from "../../nova/lab.js";
+import { computeControl, computeService, restoreCompute } from "../../nova/lab-compute.js";
 import { measureCalls } from "./calibrate-calls.js";
 import { type GroupResult, type Tracked, evacuateTogether, fenceSource, summarizeGroup } from "./calibrate-evacuations.js";
 import { now, table } from "./calibrate-stats.js";
 import { CALIBRATION_PREFIX, bootOn, deleteCalibrationServers, moveServersBack, moveServersOff } from "./calibrate-victim.js";
 
-const USAGE = `usage: npx tsx test/lab/nova-calibrate.ts [options]
+const USAGE = `usage: npx tsx test/lab/calibration/nova-calibrate.ts [options]
   --victim N          compute crashed for the evacuations (default 3)
   --probe N           compute whose service the call timings force down and up (default 1)
   --calls N           samples per API call (default 30)
@@ -41,7 +41,7 @@ function options() {
       "poll-ms": { type: "string", default: "250" },
       "skip-calls": { type: "boolean", default: false },
       "skip-evacuations": { type: "boolean", default: false },
-      out: { type: "string", default: resolve(import.meta.dirname, "../sim/calibration.json") },
+      out: { type: "string", default: resolve(import.meta.dirname, "../../sim/calibration.json") },
       help: { type: "boolean", default: false },
     },
   });
@@ -142,7 +142,7 @@ async function main(): Promise<void> {
   const evacuation = opts.skipEvacuations ? {} : await measureEvacuations(lab, opts);
   const result = {
     measuredAt: new Date().toISOString(),
-    command: ["npx tsx test/lab/nova-calibrate.ts", ...process.argv.slice(2)].join(" "),
+    command: ["npx tsx test/lab/calibration/nova-calibrate.ts", ...process.argv.slice(2)].join(" "),
     machine: {
       nproc: availableParallelism(),
       cpuModel: cpus()[0]?.model ?? "unknown",

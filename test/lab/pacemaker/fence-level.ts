@@ -1,7 +1,7 @@
 // Waiting for a compute node's fencing level (its power device, then fence_compute) to run one action, from pacemaker.log.
 import type { ClusterProbe } from "./cluster-probe.js";
 import type { DeviceOperation } from "./cluster-status.js";
-import { waitFor } from "./lab-timeline.js";
+import { waitFor } from "../lab-timeline.js";
 
 /** The device that ends every compute node's level (docs/deploy.md). */
 export const NOVA_FENCE_DEVICE = "fence-nova";

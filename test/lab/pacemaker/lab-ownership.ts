@@ -1,11 +1,11 @@
 // Who owns the cloud lab, and what it changed outside its own directories: so teardown undoes exactly that.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { processAlive } from "./lab-process.js";
+import { processAlive } from "../lab-process.js";
 
 /** The cloud lab's own state directory (bundles, site file, owner record). */
 export const CLOUD_LAB_STATE = "/run/nova-ha-cloud-lab";
-/** The Pacemaker lab's PID of pacemakerd (test/lab/lab-common.sh). */
+/** The Pacemaker lab's PID of pacemakerd (test/lab/pacemaker/lab-common.sh). */
 const PACEMAKERD_PID = "/run/nova-ha-lab/pacemakerd.pid";
 /** The clouds.yaml the deploy steps write. */
 export const CLOUDS_YAML = "/etc/openstack/clouds.yaml";

@@ -110,7 +110,7 @@ write_corosync_conf() {
     cp -p "$COROSYNC_CONF" "$LAB_COROSYNC_BACKUP" 2>/dev/null || : >"$LAB_COROSYNC_BACKUP"
   fi
   cat >"$COROSYNC_CONF" <<EOF
-# nova-ha lab (test/lab/pacemaker-up.sh); the original is $LAB_COROSYNC_BACKUP
+# nova-ha lab (test/lab/pacemaker/pacemaker-up.sh); the original is $LAB_COROSYNC_BACKUP
 totem {
     version: 2
     cluster_name: nova-ha-lab
