@@ -4,7 +4,7 @@ import { defineFenceAgent, type FenceContext } from "../kit/fence/fence-agent.js
 import { typedParams, type ParamSpec } from "../kit/params.js";
 import { evacuateHosts } from "../recovery/engine/evacuate-hosts.js";
 import { evacuationFailure, evacuationSummary } from "../recovery/engine/evacuation-verdict.js";
-import { isFencedInNova } from "../recovery/host/fenced.js";
+import { isFencedInNova } from "../recovery/host/host-recovery-state.js";
 import { DEFAULT_RECOVERY_OPTIONS, type RecoveryOptions } from "../recovery/engine/recovery-options.js";
 import { COMPUTE_FENCE_OPTIONS } from "./compute-fence-options.js";
 import { findService, novaList, novaMonitor, novaStatus, validateCredentials, withNova } from "./nova-fence-handlers.js";

@@ -1,5 +1,5 @@
 // Renders `nova-ha status`: an aligned table for people, or JSON for scripts.
-import { parseNovaMarker } from "../recovery/host/nova-marker.js";
+import { markerFields, reasonReading } from "../recovery/host/host-recovery-state.js";
 import type { HostStatus } from "./host-status.js";
 
 /** What a report shows, besides the hosts. */
@@ -43,7 +43,8 @@ export function renderTable(rows: readonly HostStatus[], context: ReportContext)
 /** The JSON document: attrd's state and one object per host, with the Nova marker's fields parsed. */
 export function renderJson(rows: readonly HostStatus[], context: ReportContext): string {
   const hosts = rows.map((row) => {
-    const marker = parseNovaMarker(row.service?.disabledReason);
+    const reason = row.service?.disabledReason;
+    const reading = reasonReading(reason);
     return {
       host: row.host,
       phase: row.phase,
@@ -55,7 +56,7 @@ export function renderJson(rows: readonly HostStatus[], context: ReportContext):
           status: row.service.status,
           forcedDown: row.service.forcedDown,
           disabledReason: row.service.disabledReason,
-          marker: marker.kind === "ours" ? { phase: marker.phase, ...marker.fields } : null,
+          marker: reading === "none" || reading === "foreign" ? null : { phase: reading, ...markerFields(reason) },
         }
         : null,
     };

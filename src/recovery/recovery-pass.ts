@@ -4,17 +4,20 @@ import type { Logger } from "../kit/logger.js";
 import type { OpenStack } from "../openstack/api.js";
 import type { ComputeService } from "../openstack/types.js";
 import type { AttrdClient } from "../pacemaker/attrd.js";
-import { inProgressValue, parseEvacuateFlag } from "../pacemaker/evacuate-attribute.js";
 import { evacuateHosts, type EngineRun } from "./engine/evacuate-hosts.js";
 import { failureTime } from "./host/failure-time.js";
-import { isFencedInNova } from "./host/fenced.js";
-import { matchNovaHost } from "./host/host-name.js";
-import { formatNovaMarker, markerPending, parseNovaMarker } from "./host/nova-marker.js";
+import {
+  attrdOwesRecovery, attrdReading, DONE_VALUE, evacuatedMarker, evacuatingMarker, inProgressValue, isFencedInNova,
+  markerFields, markerOwesRecovery, mayRecord, pairHosts, pickUpStep,
+} from "./host/host-recovery-state.js";
 import type { RequestFailures } from "./engine/plan-host.js";
 import type { OriginalState } from "./memory/power-state-memory.js";
 import type { HostReport } from "./engine/recovery-report.js";
 import type { RecoveryTarget } from "./engine/snapshot.js";
 import { SELECTION_MODES, type SelectionMode } from "./engine/evacuable.js";
+import { driverFields, driverOfHost } from "./drivers/driver-choice.js";
+import { parseNovaMarker } from "./host/nova-marker.js";
+import { recoverByDriver, type DrivenTarget, type PassDrivers } from "./recover-by-driver.js";
 
 /** What a pass needs from the outside world. */
 export interface PassDeps {
@@ -33,6 +36,8 @@ export interface PassDeps {
    * pass does the work). Asked only once a failed host is found, so an idle monitor costs nothing more.
    */
   readonly exclusive?: () => Promise<(() => void) | undefined>;
+  /** recovery_driver and the back-ends' drivers; undefined: our engine recovers every host. */
+  readonly drivers?: PassDrivers;
   readonly now?: () => number;
 }
 
@@ -53,26 +58,18 @@ export interface PassResult {
   readonly busy?: boolean;
 }
 
-/** Finds the service of an attrd host name with the same rules fence_compute used to write it (host-name.ts). */
-function serviceFor(host: string, services: readonly ComputeService[]): ComputeService | undefined {
-  const match = matchNovaHost(host, services.map((service) => service.host));
-  return match.kind === "found" ? services.find((service) => service.host === match.host) : undefined;
-}
-
-/** Merges attrd flags and Nova markers into the set of hosts to recover. */
+/** Merges attrd flags and Nova markers into the set of hosts to recover (host-recovery-state.ts pairs and decides). */
 function findFailedHosts(flags: ReadonlyMap<string, string>, services: readonly ComputeService[], skipped: { host: string; reason: string }[]): FailedHost[] {
+  const { attrdNameOf, hostOf } = pairHosts(flags, services);
   const found = new Map<string, FailedHost>();
-  for (const [host, value] of flags) {
-    const flag = parseEvacuateFlag(value);
-    if (flag.kind !== "requested" && flag.kind !== "in-progress") continue;
-    const service = serviceFor(host, services);
-    if (!service) skipped.push({ host, reason: "attrd asks for evacuation but Nova has no nova-compute service of that name" });
-    else found.set(service.host, { service, flag: host });
+  for (const [name, value] of flags) {
+    if (!attrdOwesRecovery(value)) continue;
+    const service = services.find((candidate) => candidate.host === hostOf.get(name));
+    if (!service) skipped.push({ host: name, reason: "attrd asks for evacuation but Nova has no nova-compute service of that name" });
+    else if (!found.has(service.host)) found.set(service.host, { service, flag: attrdNameOf.get(service.host) });
   }
   for (const service of services) {
-    if (!found.has(service.host) && markerPending(parseNovaMarker(service.disabledReason))) {
-      found.set(service.host, { service, flag: undefined });
-    }
+    if (!found.has(service.host) && markerOwesRecovery(service.disabledReason)) found.set(service.host, { service, flag: undefined });
   }
   return [...found.values()];
 }
@@ -81,25 +78,26 @@ function findFailedHosts(flags: ReadonlyMap<string, string>, services: readonly 
  * Records "in progress" in Nova (durable, awaited) and attrd (for the peers, in the background: `attrd` settles when
  * done, never rejects), once per host.
  */
-async function markInProgress(deps: PassDeps, host: FailedHost, flags: ReadonlyMap<string, string>, now: number): Promise<{ target: RecoveryTarget; attrd: Promise<void> }> {
+async function markInProgress(deps: PassDeps, host: FailedHost, flags: ReadonlyMap<string, string>, now: number): Promise<{ target: RecoveryTarget; attrd: Promise<void>; driven: Omit<DrivenTarget, "target"> }> {
   const { service } = host;
-  const marker = parseNovaMarker(service.disabledReason);
+  const chosen = driverOfHost(parseNovaMarker(service.disabledReason), deps.drivers?.configured ?? "nova");
   const since = failureTime(service, now);
   let startedAt = now;
   let selection: SelectionMode | undefined;
-  if (marker.kind === "ours" && marker.phase === "evacuating") {
-    startedAt = Date.parse(marker.fields.at ?? "") || now;
-    selection = SELECTION_MODES.find((mode) => mode === marker.fields.select);
-  } else if (marker.kind !== "foreign") {
-    const reason = formatNovaMarker("evacuating", new Date(now), { since: since.toISOString(), by: deps.node });
-    await deps.openstack.compute.disable(service, reason);
+  const step = pickUpStep(service);
+  if (step === "resume") {
+    const fields = markerFields(service.disabledReason);
+    startedAt = Date.parse(fields.at ?? "") || now;
+    selection = SELECTION_MODES.find((mode) => mode === fields.select);
+  } else if (step === "write") {
+    await deps.openstack.compute.disable(service, evacuatingMarker(new Date(now), since, deps.node, driverFields(chosen.driver)));
   }
   const attrdHost = host.flag ?? service.host;
-  const attrd = parseEvacuateFlag(flags.get(attrdHost)).kind === "in-progress"
+  const attrd = attrdReading(flags.get(attrdHost)) === "in-progress"
     ? Promise.resolve()
     : deps.attrd.update(attrdHost, inProgressValue(deps.node, new Date(now))).catch((error: unknown) =>
       deps.log.warn({ host: attrdHost, err: oneLine(error) }, "could not record the in-progress marker in attrd; Nova's marker still holds the state"));
-  return { target: { host: service.host, since, notBefore: startedAt, ...(selection ? { selection } : {}) }, attrd };
+  return { target: { host: service.host, since, notBefore: startedAt, ...(selection ? { selection } : {}) }, attrd, driven: { ...chosen, startedAt } };
 }
 
 /**
@@ -109,22 +107,22 @@ async function markInProgress(deps: PassDeps, host: FailedHost, flags: ReadonlyM
  */
 async function rewritePendingMarker(deps: PassDeps, host: FailedHost, reason: string): Promise<boolean> {
   const [current] = await deps.openstack.compute.listServices({ host: host.service.host });
-  if (!current || current.status !== "disabled" || !markerPending(parseNovaMarker(current.disabledReason))) return false;
+  if (!current || !mayRecord(current)) return false;
   await deps.openstack.compute.disable(current, reason);
   return true;
 }
 
 /** Adds the selection decided for the host to its "evacuating" marker, so that every later pass keeps it. */
 async function recordSelection(deps: PassDeps, host: FailedHost, selection: SelectionMode, since: Date, startedAt: number): Promise<void> {
-  await rewritePendingMarker(deps, host, formatNovaMarker("evacuating", new Date(startedAt), { since: since.toISOString(), by: deps.node, select: selection }));
+  await rewritePendingMarker(deps, host, evacuatingMarker(new Date(startedAt), since, deps.node, { select: selection }));
 }
 
 /** Records "done" in Nova and attrd for a finished host. */
-async function markDone(deps: PassDeps, host: FailedHost, report: HostReport, now: number): Promise<void> {
-  const reason = formatNovaMarker("evacuated", new Date(now), { recovered: report.recovered, failed: report.failed, skipped: report.skipped });
+async function markDone(deps: PassDeps, host: FailedHost, report: HostReport, now: number, fields: Record<string, string> = {}): Promise<void> {
+  const reason = evacuatedMarker(new Date(now), report, fields);
   if (!(await rewritePendingMarker(deps, host, reason))) deps.log.info({ host: host.service.host }, "the service no longer carries our marker (unfenced, or disabled by someone else): left as it is");
   const attrdHost = host.flag ?? host.service.host;
-  await deps.attrd.update(attrdHost, "no").catch((error: unknown) =>
+  await deps.attrd.update(attrdHost, DONE_VALUE).catch((error: unknown) =>
     deps.log.warn({ host: attrdHost, err: oneLine(error) }, "could not clear the attrd flag; Nova's marker says done"));
 }
 
@@ -144,6 +142,7 @@ export async function recoveryPass(deps: PassDeps, run: EngineRun): Promise<Pass
   const fenced: FailedHost[] = [];
   const attrdMarks = new Map<string, Promise<void>>();
   const picked = new Map<string, RecoveryTarget>();
+  const drivenBy = new Map<string, Omit<DrivenTarget, "target">>();
   let release: (() => void) | undefined;
   let busy = false;
 
@@ -187,7 +186,8 @@ export async function recoveryPass(deps: PassDeps, run: EngineRun): Promise<Pass
     const now = clock();
     const targets: RecoveryTarget[] = [];
     for (const host of ready) {
-      const { target, attrd } = await markInProgress(deps, host, flags, now);
+      const { target, attrd, driven } = await markInProgress(deps, host, flags, now);
+      drivenBy.set(target.host, driven);
       targets.push({ ...target, notBefore: target.notBefore + run.evacuateDelayMs });
       picked.set(target.host, { ...target, notBefore: target.notBefore + run.evacuateDelayMs });
       fenced.push(host);
@@ -209,14 +209,14 @@ export async function recoveryPass(deps: PassDeps, run: EngineRun): Promise<Pass
   async function recover(targets: RecoveryTarget[]): Promise<PassResult> {
     // A host is recorded done as soon as it is, while the others go on: its unfencing need not wait for them.
     const recorded = new Map<string, Promise<void>>();
-    const recordDone = (report: HostReport): Promise<void> => {
+    const recordDone = (report: HostReport, fields?: Record<string, string>): Promise<void> => {
       const host = fenced.find((item) => item.service.host === report.host);
       if (!host) return Promise.resolve();
       const record = recorded.get(report.host) ?? (async () => {
         // The "in progress" marks land before "done" replaces them.
         await attrdMarks.get(report.host);
         await selections.get(report.host);
-        await markDone(deps, host, report, clock());
+        await markDone(deps, host, report, clock(), fields);
         logOutcome(deps.log, report);
       })();
       recorded.set(report.host, record);
@@ -231,7 +231,20 @@ export async function recoveryPass(deps: PassDeps, run: EngineRun): Promise<Pass
       selections.set(hostName, write.catch(() => undefined));
       return write;
     };
-    const reports = await evacuateHosts({ ...deps, onHostDone: recordDone, onSelectionDecided, discover: (known) => pickUp(known, false) }, targets, run);
+    /** Records a back-end's ref and state in the host's evacuating marker. */
+    const onHandOver = async (hostName: string, fields: Record<string, string>): Promise<void> => {
+      const host = fenced.find((item) => item.service.host === hostName);
+      const target = picked.get(hostName);
+      const startedAt = drivenBy.get(hostName)?.startedAt;
+      if (host && target && startedAt !== undefined) await rewritePendingMarker(deps, host, evacuatingMarker(new Date(startedAt), target.since, deps.node, fields));
+    };
+    const driven = (list: readonly RecoveryTarget[]): DrivenTarget[] => list.map((target) => ({ target, ...(drivenBy.get(target.host) ?? { driver: "nova", startedAt: target.notBefore }) }));
+    const reports = await recoverByDriver({
+      drivers: deps.drivers, log: deps.log, now: deps.now, onHandOver, onHostDone: recordDone,
+      run: { deadline: run.deadline, signal: run.signal, pollIntervalMs: run.pollIntervalMs },
+      engine: (hosts, discover) => evacuateHosts({ ...deps, onHostDone: recordDone, onSelectionDecided, discover }, hosts, run),
+      discover: async (known) => driven(await pickUp(known, false)),
+    }, driven(targets));
     await Promise.all(attrdMarks.values());
     for (const report of reports) {
       if (report.done) await recordDone(report);

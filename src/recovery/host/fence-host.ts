@@ -3,7 +3,7 @@ import type { Logger } from "../../kit/logger.js";
 import type { ComputeApi } from "../../openstack/api.js";
 import type { ComputeService } from "../../openstack/types.js";
 import type { AttrdClient } from "../../pacemaker/attrd.js";
-import { formatNovaMarker, markerPending, parseNovaMarker } from "./nova-marker.js";
+import { disableDecision, fencedMarker, REQUESTED_VALUE, type DisableOutcome } from "./host-recovery-state.js";
 
 /** What fencing needs. */
 export interface FenceHostDeps {
@@ -13,23 +13,6 @@ export interface FenceHostDeps {
   /** The cluster node doing the fencing (uname -n), recorded in the marker. */
   readonly nodeName: string;
   readonly now?: () => Date;
-}
-
-/** What was done to the service's disabled state. */
-export type DisableOutcome = "disabled" | "kept-pending-marker" | "kept-foreign-reason" | "kept-no-reason";
-
-/** Decides whether to (re)write the marker, from the service's status and reason. */
-export function disableDecision(service: Pick<ComputeService, "status" | "disabledReason">): DisableOutcome {
-  if (service.status !== "disabled") return "disabled";
-  const marker = parseNovaMarker(service.disabledReason);
-  switch (marker.kind) {
-    case "ours":
-      return markerPending(marker) ? "kept-pending-marker" : "disabled";
-    case "foreign":
-      return "kept-foreign-reason";
-    case "none":
-      return "kept-no-reason";
-  }
 }
 
 /**
@@ -46,7 +29,7 @@ export async function fenceHost(deps: FenceHostDeps, service: ComputeService): P
   const outcome = disableDecision(service);
   switch (outcome) {
     case "disabled":
-      await compute.disable(service, formatNovaMarker("fenced", (deps.now ?? (() => new Date()))(), { by: deps.nodeName }));
+      await compute.disable(service, fencedMarker((deps.now ?? (() => new Date()))(), deps.nodeName));
       log.info({ host }, "nova-compute service disabled, evacuation pending");
       break;
     case "kept-pending-marker":
@@ -60,7 +43,7 @@ export async function fenceHost(deps: FenceHostDeps, service: ComputeService): P
       break;
   }
 
-  await attrd.update(host, "yes");
+  await attrd.update(host, REQUESTED_VALUE);
   log.info({ host }, "evacuate=yes recorded in attrd");
   return outcome;
 }

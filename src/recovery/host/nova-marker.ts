@@ -1,4 +1,5 @@
-// The durable half of a host's recovery state: a marker in its nova-compute service's disabled_reason.
+// The durable half of a host's recovery state: the text of our marker in its nova-compute service's disabled_reason.
+// What a marker means, and which marker to write when, is host-recovery-state.ts's.
 
 /** Prefix of every reason we write; a reason without it belongs to somebody else. */
 export const MARKER_PREFIX = "nova-ha:";
@@ -27,9 +28,4 @@ export function parseNovaMarker(reason: string | null | undefined): NovaMarker {
 export function formatNovaMarker(phase: MarkerPhase, now: Date, fields: Record<string, string | number> = {}): string {
   const extra = Object.entries(fields).map(([key, value]) => ` ${key}=${String(value).replace(/\s+/g, "_")}`).join("");
   return `${MARKER_PREFIX}${phase} at=${now.toISOString()}${extra}`.slice(0, 255);
-}
-
-/** True while the marker says an evacuation is still owed. */
-export function markerPending(marker: NovaMarker): boolean {
-  return marker.kind === "ours" && marker.phase !== "evacuated";
 }

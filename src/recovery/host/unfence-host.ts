@@ -5,9 +5,7 @@ import type { Logger } from "../../kit/logger.js";
 import type { ComputeApi } from "../../openstack/api.js";
 import type { ComputeService } from "../../openstack/types.js";
 import type { AttrdClient } from "../../pacemaker/attrd.js";
-import { parseEvacuateFlag } from "../../pacemaker/evacuate-attribute.js";
-import { parseNovaMarker } from "./nova-marker.js";
-import { attrdDecidesAlone, attrdReading, markerReading, shownValue, unfenceRule } from "./unfence-decision.js";
+import { attrdDecidesAlone, attrdReading, markerReading, mayEnable, reasonReading, REQUESTED_VALUE, unfenceRule } from "./host-recovery-state.js";
 
 /** How often the wait looks again, as the peers do. */
 export const UNFENCE_POLL_MS = 2_000;
@@ -27,6 +25,12 @@ export interface UnfenceDeps {
   readonly log: Logger;
 }
 
+/** An attrd value cut to fit one log line. */
+export function shownValue(value: string): string {
+  const text = value.trim().replace(/\s+/g, " ");
+  return text.length > 40 ? `${text.slice(0, 40)}… (${text.length} characters)` : text;
+}
+
 /** One look: why the host is not done yet (and whether `yes` must be written again), or what it looks like when it is. */
 async function look(deps: UnfenceDeps, host: string, warned: Set<string>): Promise<{ waiting: string; reflag?: boolean } | EvacuationDone> {
   let attrdValue: string;
@@ -35,7 +39,7 @@ async function look(deps: UnfenceDeps, host: string, warned: Set<string>): Promi
   } catch (error) {
     return { waiting: `attrd cannot be read (${oneLine(error)}); an unreadable flag is not "done"` };
   }
-  const attrd = attrdReading(parseEvacuateFlag(attrdValue), attrdValue);
+  const attrd = attrdReading(attrdValue);
   if (attrdDecidesAlone(attrd)) return { waiting: `attrd evacuate=${attrdValue.trim()}` };
   if (attrd === "unknown" && !warned.has(attrdValue)) {
     warned.add(attrdValue);
@@ -56,7 +60,7 @@ async function look(deps: UnfenceDeps, host: string, warned: Set<string>): Promi
 /** Writes `yes` again so that any evacuator, ours or a peer's, picks the host up; a failed write is retried at the next look. */
 async function reflag(deps: UnfenceDeps, host: string): Promise<void> {
   try {
-    await deps.attrd.update(host, "yes");
+    await deps.attrd.update(host, REQUESTED_VALUE);
     deps.log.info({ host }, "evacuate=yes written again: our Nova marker says the host's recovery is still owed");
   } catch (error) {
     deps.log.warn({ host, err: oneLine(error) }, "could not write evacuate=yes again; trying at the next look");
@@ -64,7 +68,7 @@ async function reflag(deps: UnfenceDeps, host: string): Promise<void> {
 }
 
 /**
- * Waits until `host`'s evacuation is finished, ours or a peer's, by the table of unfence-decision.ts: attrd `yes` or
+ * Waits until `host`'s evacuation is finished, ours or a peer's, by UNFENCE_RULES (host-recovery-state.ts): attrd `yes` or
  * `<node>@<epoch>`, or our marker `evacuating`, wait; `no` under our `fenced` marker is a peer's done; a value lost
  * (purged) or unknown under `fenced` is written `yes` again and waited for; anything else is done.
  * Polls every `pollMs` until done or `signal` aborts (the Pacemaker operation timeout is the only bound).
@@ -102,14 +106,6 @@ export interface LiftResult {
   readonly forcedDown: "cleared" | "was-clear" | "still-set";
 }
 
-/** Whether a disabled service may be re-enabled: ours always, reasonless only after an evacuation through attrd, foreign never. */
-export function mayEnable(service: Pick<ComputeService, "disabledReason">, attrdValue: string): boolean {
-  const marker = parseNovaMarker(service.disabledReason);
-  if (marker.kind === "ours") return true;
-  if (marker.kind === "none") return attrdValue.trim() === "no";
-  return false;
-}
-
 /** Tries once more to clear forced_down of a host, with a fresh read of its service; true once it is clear. */
 export async function retryClearForcedDown(deps: Pick<UnfenceDeps, "compute" | "log">, host: string): Promise<boolean> {
   const service = (await deps.compute.listServices({ host })).find((entry) => entry.host === host);
@@ -145,7 +141,7 @@ export async function liftFence(deps: Pick<UnfenceDeps, "compute" | "log">, done
   const forcedDown = await clearForcedDown(deps, service);
   if (service.status === "enabled") return { status: "already-enabled", forcedDown };
   if (!mayEnable(service, done.attrdValue)) {
-    const foreign = parseNovaMarker(service.disabledReason).kind === "foreign";
+    const foreign = reasonReading(service.disabledReason) === "foreign";
     log.warn(
       { host, reason: service.disabledReason ?? "" },
       foreign

@@ -1,6 +1,7 @@
 // The phase rules of `nova-ha status` and the pairing of attrd entries with Nova services.
 import { describe, expect, it } from "vitest";
-import { STALL_AFTER_MS, hostPhase, hostStatuses, type HostPhase } from "../../../src/cli/host-status.js";
+import { hostPhase, hostStatuses } from "../../../src/cli/host-status.js";
+import { STALL_AFTER_MS, type HostPhase } from "../../../src/recovery/host/host-recovery-state.js";
 import type { ComputeService } from "../../../src/openstack/types.js";
 import { formatNovaMarker } from "../../../src/recovery/host/nova-marker.js";
 

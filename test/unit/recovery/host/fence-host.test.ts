@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from "vitest";
 import type { ComputeApi } from "../../../../src/openstack/api.js";
 import type { ComputeService } from "../../../../src/openstack/types.js";
 import { attrdUpdater } from "../../../../src/pacemaker/attrd.js";
-import { disableDecision, fenceHost } from "../../../../src/recovery/host/fence-host.js";
+import { fenceHost } from "../../../../src/recovery/host/fence-host.js";
 import { formatNovaMarker } from "../../../../src/recovery/host/nova-marker.js";
 import { memoryLogger } from "../../openstack/fake-server.js";
 import { useFenceBench } from "../fence-bench.js";
@@ -110,18 +110,5 @@ describe("fenceHost", () => {
     expect(calls).toEqual(["forceDown"]);
     expect(await service()).toMatchObject({ forcedDown: false, status: "enabled" });
     expect(bench.attrd.calls()).toEqual([]);
-  });
-});
-
-describe("disableDecision", () => {
-  it.each([
-    ["enabled", null, "disabled"],
-    ["disabled", "nova-ha:fenced at=2024-01-01T00:00:00.000Z", "kept-pending-marker"],
-    ["disabled", "nova-ha:evacuating at=2024-01-01T00:00:00.000Z", "kept-pending-marker"],
-    ["disabled", "nova-ha:evacuated at=2024-01-01T00:00:00.000Z", "disabled"],
-    ["disabled", "maintenance", "kept-foreign-reason"],
-    ["disabled", null, "kept-no-reason"],
-  ] as const)("a service %s with reason %j is %s", (status, disabledReason, expected) => {
-    expect(disableDecision({ status, disabledReason })).toBe(expected);
   });
 });

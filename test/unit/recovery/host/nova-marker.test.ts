@@ -1,6 +1,6 @@
 // The durable recovery marker in a nova-compute service's disabled_reason.
 import { describe, expect, it } from "vitest";
-import { formatNovaMarker, markerPending, parseNovaMarker, type NovaMarker } from "../../../../src/recovery/host/nova-marker.js";
+import { formatNovaMarker, parseNovaMarker, type NovaMarker } from "../../../../src/recovery/host/nova-marker.js";
 
 const NOW = new Date("2024-05-01T10:00:00.000Z");
 
@@ -35,17 +35,5 @@ describe("formatNovaMarker", () => {
     const text = formatNovaMarker("fenced", NOW, { by: "x".repeat(400) });
     expect(text).toHaveLength(255);
     expect(parseNovaMarker(text)).toMatchObject({ kind: "ours", phase: "fenced" });
-  });
-});
-
-describe("markerPending", () => {
-  it.each<{ reason: string | null; pending: boolean }>([
-    { reason: null, pending: false },
-    { reason: "maintenance", pending: false },
-    { reason: formatNovaMarker("fenced", NOW), pending: true },
-    { reason: formatNovaMarker("evacuating", NOW), pending: true },
-    { reason: formatNovaMarker("evacuated", NOW), pending: false },
-  ])("is $pending for $reason", ({ reason, pending }) => {
-    expect(markerPending(parseNovaMarker(reason))).toBe(pending);
   });
 });

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ComputeService } from "../../../../src/openstack/types.js";
 import { attrdUpdater } from "../../../../src/pacemaker/attrd.js";
 import { formatNovaMarker } from "../../../../src/recovery/host/nova-marker.js";
-import { liftFence, mayEnable, waitForEvacuationDone } from "../../../../src/recovery/host/unfence-host.js";
+import { liftFence, shownValue, waitForEvacuationDone } from "../../../../src/recovery/host/unfence-host.js";
 import { memoryLogger } from "../../openstack/fake-server.js";
 import { useFenceBench } from "../fence-bench.js";
 import { quiet } from "../sim-harness.js";
@@ -177,14 +177,9 @@ describe("liftFence", () => {
   });
 });
 
-describe("mayEnable", () => {
-  it.each([
-    [PENDING, "", true],
-    [DONE, "", true],
-    ["maintenance", "no", false],
-    [null, "no", true],
-    [null, "", false],
-  ] as const)("reason %j with attrd %j: %s", (disabledReason, attrdValue, expected) => {
-    expect(mayEnable({ disabledReason }, attrdValue)).toBe(expected);
+describe("shownValue", () => {
+  it("cuts a long value to one short line", () => {
+    expect(shownValue(`a\nb${"x".repeat(500)}`)).toMatch(/^a bx{37}… \(503 characters\)$/);
+    expect(shownValue("true")).toBe("true");
   });
 });
