@@ -3,6 +3,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { basename, dirname, join } from "node:path";
 import { parse } from "yaml";
+import { oneLine } from "../kit/agent-error.js";
 import { echo } from "../kit/echo.js";
 import { OpenStackError } from "./errors.js";
 
@@ -68,8 +69,7 @@ function readClouds(path: string): Record<string, unknown> {
   try {
     doc = parse(readFileSync(path, "utf8"));
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw fileError(`cannot read ${path}: ${reason}`, "fix the YAML syntax");
+    throw fileError(`cannot read ${path}: ${oneLine(error)}`, "fix the YAML syntax");
   }
   if (doc === null || doc === undefined) return {};
   if (!isRecord(doc) || (doc.clouds !== undefined && !isRecord(doc.clouds))) {

@@ -1,5 +1,6 @@
 // OpenStackError: every failure of the OpenStack client, with a stable kind and a one-line message.
 import { AxiosError } from "axios";
+import { oneLine } from "../kit/agent-error.js";
 
 /** The stable failure kinds; agents map them to exit codes. */
 export type OpenStackErrorKind =
@@ -138,7 +139,7 @@ export function fromAxiosError(error: unknown, ctx: RequestContext): OpenStackEr
   const base: Partial<OpenStackErrorInit> = { service: ctx.service, method: ctx.method, path: url.pathname, secrets: ctx.secrets, cause: error };
   const call = `${ctx.method} ${url.pathname}`;
   if (!(error instanceof AxiosError)) {
-    return new OpenStackError({ ...base, kind: "unreachable", what: `${label} call ${call} failed`, detail: errorText(error) });
+    return new OpenStackError({ ...base, kind: "unreachable", what: `${label} call ${call} failed`, detail: oneLine(error) });
   }
   const response = error.response;
   if (response) {
@@ -167,7 +168,7 @@ export function fromAxiosError(error: unknown, ctx: RequestContext): OpenStackEr
       hint: "give the CA bundle (cacert / OS_CACERT) or, for tests only, insecure" });
   }
   return new OpenStackError({ ...base, kind: "unreachable", what: `cannot reach ${label} at ${url.origin} for ${call}`,
-    detail: code || errorText(error) });
+    detail: code || oneLine(error) });
 }
 
 /** The request id an OpenStack service put on its answer, if any. */
@@ -211,10 +212,6 @@ function serviceMessage(data: unknown): string | undefined {
 export function isTlsCode(code: string | undefined): boolean {
   if (!code) return false;
   return /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ERR_TLS|ERR_SSL|EPROTO/.test(code);
-}
-
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
 
 function composeMessage(init: OpenStackErrorInit): string {

@@ -1,5 +1,6 @@
 // What is left of an operation's time: the deadline and abort signal every request, retry and backoff of a session obeys.
 import { setTimeout as sleep } from "node:timers/promises";
+import { oneLine } from "../kit/agent-error.js";
 import { OpenStackError, SERVICE_LABELS, type ServiceName } from "./errors.js";
 
 /** The bounds of the operation a session works for (Pacemaker's operation timeout, SIGTERM). */
@@ -35,7 +36,7 @@ export interface RequestLabel {
 
 /** The error of a request that was stopped by the operation's abort signal. */
 export function stoppedError(req: RequestLabel, signal: AbortSignal, cause?: unknown): OpenStackError {
-  const reason = signal.reason instanceof Error ? signal.reason.message : String(signal.reason ?? "aborted");
+  const reason = oneLine(signal.reason ?? "aborted");
   return new OpenStackError({
     kind: "timeout", service: req.service, method: req.method, path: new URL(req.url).pathname, cause,
     what: `${req.method} ${new URL(req.url).pathname} to ${SERVICE_LABELS[req.service]} was stopped: ${reason}`,

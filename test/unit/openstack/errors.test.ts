@@ -89,6 +89,14 @@ describe("error messages", () => {
     expect(fromAxiosError(networkError("ECONNREFUSED"), ctx).message).toMatch(/^cannot reach Nova at http:\/\/nova:8774 for GET \/v2\.1\/os-services: ECONNREFUSED; check the endpoint URL/);
   });
 
+  it("quote only the first line of a failure that is not axios's, never its stack", () => {
+    const failure = new Error("\nsocket closed by the proxy\n    at Socket.onclose (node:net:1:1)");
+    expect(fromAxiosError(failure, ctx).message).toMatch(/^Nova call GET \/v2\.1\/os-services failed: socket closed by the proxy; /);
+    expect(fromAxiosError(failure, ctx).message).not.toContain("Socket.onclose");
+    const network = Object.assign(new AxiosError("connect failed\n    at TCPConnectWrap (node:net:2:2)"), { code: undefined });
+    expect(fromAxiosError(network, ctx).message).toMatch(/^cannot reach Nova at http:\/\/nova:8774 for GET \/v2\.1\/os-services: connect failed; /);
+  });
+
   it("blame the service config when a fresh token is refused by Nova", () => {
     expect(fromAxiosError(httpError(401, {}), ctx).message).toMatch(/Nova rejected the token .*keystone_authtoken/);
   });
