@@ -45,8 +45,8 @@ function holdsSlot(plan: InstancePlan, run: EngineRun): boolean {
 /** One run of the engine: its targets, what it remembers between looks, and the steps of its loop. */
 export class RecoveryRun {
   private readonly clock: () => number;
-  private readonly targets: RecoveryTarget[];
-  private remaining: RecoveryTarget[];
+  private targets: readonly RecoveryTarget[];
+  private remaining: readonly RecoveryTarget[];
   private plans = new Map<string, readonly InstancePlan[]>();
   private reports: HostReport[] = [];
   private readonly finished = new Map<string, HostReport>();
@@ -99,8 +99,8 @@ export class RecoveryRun {
   async joinNewHosts(): Promise<boolean> {
     const joined = (await this.discovery) ?? [];
     this.discovery = undefined;
-    this.targets.push(...joined);
-    this.remaining.push(...joined);
+    this.targets = [...this.targets, ...joined];
+    this.remaining = [...this.remaining, ...joined];
     return joined.length > 0;
   }
 
@@ -222,7 +222,7 @@ export class RecoveryRun {
     const selection = undecidedSelection(snapshot, this.run);
     if (!selection) return snapshot;
     const decide = (target: RecoveryTarget): RecoveryTarget => (target.host === snapshot.host ? { ...target, selection } : target);
-    this.targets.splice(0, this.targets.length, ...this.targets.map(decide));
+    this.targets = this.targets.map(decide);
     this.remaining = this.remaining.map(decide);
     this.deps.log.info({ host: snapshot.host, selection }, selection === "all" ? "nothing tagged evacuable: every instance is selected" : "selecting the instances tagged evacuable");
     if (this.deps.onSelectionDecided) this.hostsDone.push(this.deps.onSelectionDecided(snapshot.host, selection).catch((error: unknown) =>
