@@ -13,6 +13,8 @@ import { loadFailureMemory, saveFailureMemory } from "../recovery/memory/failure
 import { loadPowerStateMemory, savePowerStateMemory } from "../recovery/memory/power-state-memory.js";
 import { recoveryPass } from "../recovery/recovery-pass.js";
 import { DEFAULT_RECOVERY_OPTIONS, type RecoveryOptions } from "../recovery/engine/recovery-options.js";
+import { backendDrivers } from "../recovery/drivers/backend-drivers.js";
+import { DRIVER_NAMES, type DriverName } from "../recovery/drivers/driver-choice.js";
 import { OCF_OPENSTACK_OPTIONS } from "./openstack-options.js";
 import { cloudConfigFromParams, openStackFromParams } from "./openstack-session.js";
 
@@ -35,6 +37,14 @@ const RECOVERY_PARAMS = [
   { name: "poll_interval", type: "second", default: DEFAULT_RECOVERY_OPTIONS.pollIntervalMs / 1000, min: 1, order: 20, shortdesc: "Seconds between two looks at Nova while evacuations run" },
   { name: "pass_budget", type: "second", default: 0, min: 0, order: 20, shortdesc: "Seconds one monitor may work (0: as much as the monitor timeout allows)",
     longdesc: "A monitor returns before its operation timeout; evacuations still running continue and are picked up by the next monitor." },
+  { name: "recovery_driver", type: "string", default: "nova", choices: DRIVER_NAMES, order: 30, shortdesc: "Who recovers a fenced host: nova (our evacuation), masakari or mistral",
+    longdesc: "nova: this agent evacuates and verifies the instances itself. masakari: it sends Masakari a COMPUTE_HOST notification and follows it. " +
+      "mistral: it starts the nova-ha-host-evacuate workflow (nova-ha mistral install-workflow) and follows the execution. Either way the host stays " +
+      "pending until the back-end reports an end; a host whose recovery started keeps its driver. See docs/backends.md." },
+  { name: "backend_cloud", type: "string", default: "", order: 30, shortdesc: "clouds.yaml entry whose credentials start the back-end's recoveries (else this agent's own)",
+    longdesc: "Mistral keeps the token of whoever starts an execution in clear in its logs and database: give it a short-lived application credential limited to the workflow's calls (docs/backends.md)." },
+  { name: "backend_stall_timeout", type: "second", default: 900, min: 1, order: 30, shortdesc: "Seconds a back-end's recovery may run before it is reported stalled",
+    longdesc: "A stalled recovery is logged and marked stalled in Nova (nova-ha status shows it) and followed on; it is never started a second time." },
 ] as const satisfies readonly ParamSpec[];
 
 /** NovaEvacuate's parameters by name, typed by the tables. */
@@ -74,15 +84,26 @@ async function monitor(context: OcfContext): Promise<OcfCode> {
     () => Promise.all([saveFailureMemory(stateFile("failures.json"), failures), savePowerStateMemory(stateFile("power-states.json"), originalStates)]).then(() => undefined),
     (error) => log.warn({ err: oneLine(error) }, `could not save the recovery caches in ${environment.stateDir}; Nova's records still hold the state`),
   );
+  const params = paramsOf(context);
+  const backendCloud = params.backend_cloud.trim();
+  // The back-ends' credentials: their own clouds.yaml entry, else the agent's; loaded only once a host is handed over.
+  const drivers = backendDrivers({
+    config: () => cloudConfigFromParams(backendCloud ? { cloud: backendCloud, endpoint_type: context.params.endpoint_type, region_name: context.params.region_name } : context.params, process.env, deadline),
+    log, deadline, signal,
+  });
   const { reports } = await recoveryPass(
     {
       openstack, attrd: attrdUpdater(), log, node: hostname(), failures, originalStates,
       onMemoryChanged: () => saver.request(),
       // One pass at a time on this node: the cluster's monitor and an operator's crm_resource --force-check.
       exclusive: () => tryExclusiveLock(stateFile("pass.lock")),
+      drivers: {
+        configured: params.recovery_driver as DriverName, driverFor: (name) => drivers.driverFor(name),
+        stallAfterMs: params.backend_stall_timeout * 1000, onSharedStorage: !params.no_shared_storage,
+      },
     },
     { ...recoveryOptions(context), deadline, signal, waitForCompletion: true },
-  );
+  ).finally(() => drivers.close());
   // The caches matter only while a recovery runs; an idle monitor writes nothing.
   if (reports.length > 0) saver.request();
   await saver.flush();
@@ -98,7 +119,8 @@ export const novaEvacuate = defineResourceAgent({
     "Runs on one controller (active/passive). Each monitor looks for compute hosts that fence_compute flagged " +
     "(attrd evacuate=yes, or its marker in Nova's service record), evacuates their instances in bounded parallel, " +
     "follows every instance until it runs again on another host (or is back in its old power state), retries failures " +
-    "with backoff up to a limit, then marks the host done in attrd and Nova. Drop-in for the shell agent of the same name.",
+    "with backoff up to a limit, then marks the host done in attrd and Nova. Drop-in for the shell agent of the same name. " +
+    "With recovery_driver=masakari or mistral it hands each host to that back-end instead and follows it to its end.",
   params: [...OCF_OPENSTACK_OPTIONS, ...RECOVERY_PARAMS],
   validate: async (context) => {
     await cloudConfigFromParams(context.params, process.env);

@@ -1,8 +1,9 @@
 // A session towards a recovery back-end (Masakari, Mistral): Keystone token and catalog through the shared transport, re-authentication once on a 401.
-import type { CatalogService } from "./catalog.js";
-import { configError, OpenStackError } from "./errors.js";
+import { selectEndpoint, type CatalogService, type SERVICE_TYPES } from "./catalog.js";
+import { configError } from "./errors.js";
 import type { HttpMethod, HttpResponse, QueryParams, Transport } from "./http.js";
 import { requestToken } from "./keystone.js";
+import { TokenHolder } from "./token-holder.js";
 import type { CloudConfig } from "./types.js";
 
 /** The recovery back-ends the agents talk to. */
@@ -13,9 +14,6 @@ export const BACKEND_SERVICE_TYPES: Readonly<Record<BackendService, readonly str
   masakari: ["instance-ha", "ha"],
   mistral: ["workflowv2", "workflow"],
 };
-
-/** A token is renewed when it expires within this margin (or within the caller's minimum lifetime). */
-const EXPIRY_MARGIN_MS = 60_000;
 
 /** A request to the back-end, relative to its endpoint. */
 export interface BackendRequest {
@@ -34,42 +32,31 @@ interface BackendState {
   token: string;
   expiresAt: number;
   endpoint: string;
+  catalog: readonly CatalogService[];
 }
 
 /** Holds the token and the back-end's endpoint; every request to the back-end goes through it. */
 export class BackendSession {
-  private state: BackendState | undefined;
-  private renewing: Promise<BackendState> | undefined;
+  private readonly holder: TokenHolder<BackendState>;
 
   constructor(
     private readonly transport: Transport,
     private readonly config: CloudConfig,
     readonly service: BackendService,
-    private readonly now: () => number = Date.now,
-  ) {}
-
-  /** Sends a request with the token; a 401 triggers one re-authentication and one retry. */
-  async request<T = unknown>(req: BackendRequest): Promise<HttpResponse<T>> {
-    const state = await this.current(req.minTokenLifeMs ?? 0);
-    try {
-      return await this.send<T>(req, state);
-    } catch (error) {
-      if (!(error instanceof OpenStackError) || error.status !== 401) throw error;
-      const fresh = this.state && this.state.token !== state.token ? this.state : await this.renew();
-      return this.send<T>(req, fresh);
-    }
+    now: () => number = Date.now,
+  ) {
+    this.holder = new TokenHolder(() => this.authenticate(), now);
   }
 
-  private async current(minLifeMs: number): Promise<BackendState> {
-    if (this.state && this.state.expiresAt - Math.max(EXPIRY_MARGIN_MS, minLifeMs) > this.now()) return this.state;
-    return this.renew();
+  /** Sends a request with the token (valid at least `minTokenLifeMs`); a 401 triggers one re-authentication and one retry. */
+  request<T = unknown>(req: BackendRequest): Promise<HttpResponse<T>> {
+    return this.holder.withToken((state) => this.send<T>(req, state), req.minTokenLifeMs ?? 0);
   }
 
-  private renew(): Promise<BackendState> {
-    this.renewing ??= this.authenticate().finally(() => {
-      this.renewing = undefined;
-    });
-    return this.renewing;
+  /** The URL of another service of the same catalog (the Mistral workflow calls Nova at the compute endpoint). */
+  async serviceEndpoint(service: keyof typeof SERVICE_TYPES): Promise<string> {
+    const state = await this.holder.current();
+    return selectEndpoint(state.catalog, service, this.config.interface, this.config.regionName);
   }
 
   private send<T>(req: BackendRequest, state: BackendState): Promise<HttpResponse<T>> {
@@ -87,8 +74,7 @@ export class BackendSession {
   private async authenticate(): Promise<BackendState> {
     const grant = await requestToken(this.transport, this.config);
     const endpoint = backendEndpoint(grant.catalog, this.service, this.config.interface, this.config.regionName);
-    this.state = { token: grant.token, expiresAt: grant.expiresAt, endpoint };
-    return this.state;
+    return { token: grant.token, expiresAt: grant.expiresAt, endpoint, catalog: grant.catalog };
   }
 }
 

@@ -1,4 +1,5 @@
 // The Masakari recovery back-end: one COMPUTE_HOST notification per failure, found again by its generated_time, followed to its end.
+import { OpenStackError } from "../../openstack/errors.js";
 import type { MasakariApi, Notification } from "../../openstack/masakari/masakari-api.js";
 import { isConflict, NOTIFICATION_STATUSES } from "../../openstack/masakari/masakari-api.js";
 import { countProgress } from "../../openstack/masakari/masakari-progress.js";
@@ -30,7 +31,7 @@ export class MasakariDriver implements RecoveryDriver {
     try {
       const generatedTime = generatedTimeOf(host.fencedAt);
       if (signal.aborted) return pending("aborted before Masakari was asked");
-      let notification = await this.find(host.host, generatedTime);
+      let notification = (host.ref ? await this.recorded(host.ref) : undefined) ?? (await this.find(host.host, generatedTime));
       if (!notification) {
         try {
           notification = await this.api.notifyHostDown(host.host, generatedTime);
@@ -66,6 +67,16 @@ export class MasakariDriver implements RecoveryDriver {
     const counts = countProgress(details?.progress ?? []);
     const failedIds = counts.failed.length > 0 ? `; failed: ${counts.failed.join(",")}` : "";
     return { state, recovered: counts.recovered.length, failed: counts.failed.length, ref: notification.uuid, detail: `notification ${notification.status}${failedIds}` };
+  }
+
+  /** The notification whose id the marker recorded; undefined when Masakari no longer has it (404). */
+  private async recorded(uuid: string): Promise<Notification | undefined> {
+    try {
+      return await this.api.getNotification(uuid);
+    } catch (error) {
+      if (error instanceof OpenStackError && error.status === 404) return undefined;
+      throw error;
+    }
   }
 
   /** This failure's notification: same source host and generated_time. */

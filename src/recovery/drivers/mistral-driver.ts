@@ -15,6 +15,8 @@ export interface MistralDriverOptions {
   workflowName?: string;
   /** Extra workflow input (nova_url, max_attempts, ...), merged under the spec's input. */
   extraInput?: Record<string, unknown>;
+  /** Nova's URL for the workflow's nova_url (the catalog's compute endpoint), asked only when an execution is started. */
+  novaUrl?: () => Promise<string>;
 }
 
 /** The execution id of a host's failure: a name-based UUID (version 5 layout) of host and failure id, the same on every controller. */
@@ -42,16 +44,17 @@ export class MistralDriver implements RecoveryDriver {
 
   /** Starts the host's execution unless it exists, and reports where it stands; Mistral unreachable gives "pending". */
   async advance(host: DriverHost, signal: AbortSignal): Promise<DriverProgress> {
-    const id = executionIdOf(host.host, host.failureId);
+    const id = host.ref ?? executionIdOf(host.host, host.failureId);
     try {
       if (signal.aborted) return pending("aborted before Mistral was asked");
       let execution = (await this.api.getExecution(id)) ?? (await this.findListed(host));
       if (!execution) {
         if (signal.aborted) return pending("aborted before the execution was started");
+        const novaUrl = this.options.novaUrl ? { nova_url: await this.options.novaUrl() } : {};
         execution = await this.api.createExecution({
           id,
           workflowName: this.workflowName,
-          input: { ...this.options.extraInput, search_opts: { host: host.host }, on_shared_storage: host.onSharedStorage },
+          input: { ...novaUrl, ...this.options.extraInput, search_opts: { host: host.host }, on_shared_storage: host.onSharedStorage },
           description: descriptionOf(host),
           minTokenLifeMs: MIN_TOKEN_LIFE_MS,
         });

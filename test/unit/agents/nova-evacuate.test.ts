@@ -40,6 +40,12 @@ describe("NovaEvacuate actions", () => {
     expect(run).toMatchObject({ exitCode: 6, stderr: "ocf-exit-reason:parameter concurrency must be a whole number, got 'many'\n" });
   });
 
+  it("validate-all refuses a recovery_driver it does not know, naming the ones it does", async () => {
+    const run = await h.run(novaEvacuate, "validate-all", params({ recovery_driver: "heat" }));
+    expect(run).toMatchObject({ exitCode: 6, stderr: "ocf-exit-reason:parameter recovery_driver must be one of nova, masakari, mistral, got 'heat'\n" });
+    expect((await h.run(novaEvacuate, "validate-all", params({ recovery_driver: "masakari", backend_stall_timeout: "600" }))).exitCode).toBe(0);
+  });
+
   it("validate-all accepts the peer's parameters", async () => {
     const run = await h.run(novaEvacuate, "validate-all", params({ no_shared_storage: "1", endpoint_type: "internalURL", evacuate_delay: "0", verbose: "0" }));
     expect(run.exitCode).toBe(0);
@@ -93,6 +99,18 @@ describe("NovaEvacuate monitor", () => {
     const marker = parseNovaMarker(service?.disabledReason);
     expect(marker).toMatchObject({ kind: "ours", phase: "evacuated", fields: { recovered: "6", failed: "0" } });
     expect(run.log).toMatch(/host recovered/);
+  });
+
+  it("with recovery_driver=masakari and no Masakari in the catalog, leaves the host pending for a later monitor and evacuates nothing itself", async () => {
+    await h.fence("compute-1");
+    await h.run(novaEvacuate, "start", params());
+    const run = await h.run(novaEvacuate, "monitor", params({ recovery_driver: "masakari", pass_budget: "2" }), MONITOR);
+    expect(run.exitCode).toBe(0);
+    expect(h.sim.cloud.serversOnHost("compute-1")).toHaveLength(6);
+    expect(h.attrd.value("compute-1")).toMatch(/@\d+$/);
+    const service = h.sim.cloud.services().find((item) => item.host === "compute-1");
+    expect(parseNovaMarker(service?.disabledReason)).toMatchObject({ kind: "ours", phase: "evacuating", fields: { driver: "masakari", state: "pending" } });
+    expect(run.log).toMatch(/Masakari could not be asked, retrying: .*instance-ha/);
   });
 
   it("an idle monitor with a warm token cache costs one Nova request", async () => {

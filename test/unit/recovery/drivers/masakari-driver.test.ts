@@ -2,39 +2,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createMasakariApi } from "../../../../src/openstack/masakari/masakari-api.js";
 import { generatedTimeOf, MasakariDriver } from "../../../../src/recovery/drivers/masakari-driver.js";
 import type { DriverHost } from "../../../../src/recovery/drivers/recovery-driver.js";
-import type { FakeReply, FakeRequest } from "../../openstack/fake-server.js";
+import { fakeMasakari } from "../../openstack/masakari/fake-masakari.js";
 import { startFakeBackends, type FakeBackends } from "../../openstack/masakari/fake-backends.js";
 
 const HOST: DriverHost = { host: "compute-2", failureId: "compute-2@1765076400", fencedAt: "2026-12-07T03:00:00.456Z", onSharedStorage: false };
 const signal = new AbortController().signal;
-
-/** A Masakari with one segment holding compute-1..3; notifications kept in memory. */
-function fakeMasakari(opts: { conflict?: boolean; loseAnswer?: boolean; details?: string[]; detailsStatus?: number } = {}) {
-  const notifications: Array<Record<string, unknown>> = [];
-  const handler = (req: FakeRequest): FakeReply => {
-    if (req.path === "/segments") return { body: { segments: [{ uuid: "s-1", name: "pcmk", recovery_method: "auto", service_type: "COMPUTE" }] } };
-    if (req.path === "/segments/s-1/hosts") {
-      return { body: { hosts: [1, 2, 3].map((i) => ({ uuid: `h-${i}`, name: `compute-${i}`, type: "COMPUTE", control_attributes: "x", reserved: false, on_maintenance: false })) } };
-    }
-    if (req.path === "/notifications" && req.method === "POST") {
-      if (opts.conflict) return { status: 409, body: { conflictingRequest: { message: "in maintenance" } } };
-      const body = req.body as { notification: { generated_time: string } };
-      const n = { notification_uuid: `n-${notifications.length + 1}`, status: "new", type: "COMPUTE_HOST",
-        generated_time: body.notification.generated_time.replace("Z", ".000000"), source_host_uuid: "h-2" };
-      notifications.push(n);
-      return opts.loseAnswer ? "destroy" : { body: { notification: n } };
-    }
-    if (req.path === "/notifications") return { body: { notifications: notifications.filter((n) => n.source_host_uuid === req.query.get("source_host_uuid")) } };
-    const one = notifications.find((n) => req.path === `/notifications/${String(n.notification_uuid)}`);
-    if (!one) return { status: 404, body: {} };
-    if (req.headers["openstack-api-version"] === "instance-ha 1.1") {
-      if (opts.detailsStatus) return { status: opts.detailsStatus, body: {} };
-      return { body: { notification: { ...one, recovery_workflow_details: [{ progress_details: (opts.details ?? []).map((message) => ({ message })) }] } } };
-    }
-    return { body: { notification: one } };
-  };
-  return { notifications, handler };
-}
 
 let fake: FakeBackends | undefined;
 afterEach(async () => {
@@ -119,6 +91,23 @@ describe("MasakariDriver", () => {
     await driver.advance(HOST, signal);
     m.notifications[0]!.status = "failed";
     expect(await driver.advance(HOST, signal)).toMatchObject({ state: "failed", recovered: 0, failed: 0, ref: "n-1" });
+  });
+
+  it("follows the notification id recorded in the marker, even when the segment no longer lists the host", async () => {
+    const m = fakeMasakari();
+    m.notifications.push({ notification_uuid: "n-7", status: "running", type: "COMPUTE_HOST", generated_time: "2026-12-07T03:00:00.000000", source_host_uuid: "h-gone" });
+    fake = await startFakeBackends(m.handler);
+    const progress = await new MasakariDriver(createMasakariApi(fake.session("masakari"))).advance({ ...HOST, ref: "n-7" }, signal);
+    expect(progress).toMatchObject({ state: "running", ref: "n-7" });
+    expect(fake.calls("masakari").filter((c) => c.method === "POST")).toHaveLength(0);
+  });
+
+  it("looks the failure up again when the recorded notification is gone (404)", async () => {
+    const m = fakeMasakari();
+    fake = await startFakeBackends(m.handler);
+    const progress = await new MasakariDriver(createMasakariApi(fake.session("masakari"))).advance({ ...HOST, ref: "n-lost" }, signal);
+    expect(progress).toMatchObject({ state: "running", ref: "n-1" });
+    expect(m.notifications).toHaveLength(1);
   });
 
   it("asks nothing once aborted", async () => {

@@ -2,34 +2,11 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createMistralApi } from "../../../../src/openstack/mistral/mistral-api.js";
 import { descriptionOf, executionIdOf, MistralDriver, WORKFLOW_NAME } from "../../../../src/recovery/drivers/mistral-driver.js";
 import type { DriverHost } from "../../../../src/recovery/drivers/recovery-driver.js";
-import type { FakeReply, FakeRequest } from "../../openstack/fake-server.js";
+import { fakeMistral } from "../../openstack/mistral/fake-mistral.js";
 import { startFakeBackends, type FakeBackends } from "../../openstack/masakari/fake-backends.js";
 
 const HOST: DriverHost = { host: "compute-2", failureId: "compute-2@1765076400", fencedAt: "2026-12-07T03:00:00Z", onSharedStorage: true };
 const signal = new AbortController().signal;
-
-/** A Mistral keeping executions in memory; a second POST with a known id answers the existing one, as Mistral does. */
-function fakeMistral() {
-  const executions = new Map<string, Record<string, unknown>>();
-  const tasks: Array<Record<string, unknown>> = [];
-  const handler = (req: FakeRequest): FakeReply => {
-    if (req.path === "/executions" && req.method === "POST") {
-      const body = req.body as { id: string; workflow_name: string; description: string; input: string };
-      if (!executions.has(body.id)) {
-        executions.set(body.id, { id: body.id, workflow_name: body.workflow_name, description: body.description, input: body.input,
-          state: "RUNNING", state_info: null, output: "{}", created_at: "2026-12-07 03:00:01" });
-      }
-      return { status: 201, body: executions.get(body.id) };
-    }
-    if (req.path === "/executions") {
-      return { body: { executions: [...executions.values()].filter((e) => e.description === req.query.get("description")) } };
-    }
-    if (req.path === "/tasks") return { body: { tasks } };
-    const e = executions.get(req.path.replace("/executions/", ""));
-    return e ? { body: e } : { status: 404, body: { faultstring: "Execution not found" } };
-  };
-  return { executions, tasks, handler };
-}
 
 let fake: FakeBackends | undefined;
 afterEach(async () => {
@@ -51,6 +28,16 @@ describe("MistralDriver", () => {
     expect(created.workflow_name).toBe(WORKFLOW_NAME);
     expect(JSON.parse(String(created.input))).toEqual({ search_opts: { host: "compute-2" }, on_shared_storage: true });
     expect(created.description).toBe(descriptionOf(HOST));
+  });
+
+  it("follows the execution id recorded in the marker instead of deriving one", async () => {
+    const m = fakeMistral();
+    m.executions.set("e-recorded", { id: "e-recorded", workflow_name: WORKFLOW_NAME, description: "started by an operator", input: "{}",
+      state: "SUCCESS", state_info: null, output: JSON.stringify({ recovered: ["a"], failed: {} }), created_at: "2026-12-07 03:00:01" });
+    fake = await startFakeBackends(m.handler);
+    const progress = await new MistralDriver(createMistralApi(fake.session("mistral"))).advance({ ...HOST, ref: "e-recorded" }, signal);
+    expect(progress).toMatchObject({ state: "done", recovered: 1, ref: "e-recorded" });
+    expect(m.executions.size).toBe(1);
   });
 
   it("derives a UUID-shaped id that differs per failure", () => {

@@ -1,0 +1,37 @@
+// Which recovery driver a host's recovery goes through, and how that choice and the back-end's id are kept in the Nova marker.
+import type { NovaMarker } from "../host/nova-marker.js";
+import type { BackendDriverName } from "./recovery-driver.js";
+
+/** The values of NovaEvacuate's recovery_driver: its own engine, or a back-end. */
+export const DRIVER_NAMES = ["nova", "masakari", "mistral"] as const;
+
+/** A recovery driver's name. */
+export type DriverName = (typeof DRIVER_NAMES)[number];
+
+/** The marker fields that carry the choice: `driver=<name>`, and the back-end's notification or execution id `ref=<id>`. */
+export const DRIVER_FIELD = "driver";
+/** The field of the notification or execution id. */
+export const REF_FIELD = "ref";
+
+/** True for the names of the back-ends (everything but our own engine). */
+export function isBackend(name: DriverName): name is BackendDriverName {
+  return name !== "nova";
+}
+
+/**
+ * The driver a host's recovery goes through. A recovery already under way keeps the driver it started with, whatever
+ * recovery_driver says now (a change of configuration never sends a host to a second back-end): an `evacuating` marker
+ * without a driver field was written by our engine. Anything else starts with the configured driver.
+ */
+export function driverOfHost(marker: NovaMarker, configured: DriverName): { driver: DriverName; ref?: string } {
+  if (marker.kind !== "ours" || marker.phase !== "evacuating") return { driver: configured };
+  const recorded = DRIVER_NAMES.find((name) => name === marker.fields[DRIVER_FIELD]) ?? "nova";
+  const ref = marker.fields[REF_FIELD];
+  return ref && isBackend(recorded) ? { driver: recorded, ref } : { driver: recorded };
+}
+
+/** The driver's fields for a marker: none for our engine (the markers it always wrote), `driver` and `ref` for a back-end. */
+export function driverFields(driver: DriverName, ref?: string): Record<string, string> {
+  if (!isBackend(driver)) return {};
+  return ref ? { [DRIVER_FIELD]: driver, [REF_FIELD]: ref } : { [DRIVER_FIELD]: driver };
+}
