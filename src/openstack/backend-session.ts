@@ -1,9 +1,9 @@
 // A session towards a recovery back-end (Masakari, Mistral): Keystone token and catalog through the shared transport, re-authentication once on a 401.
 import { selectEndpoint, type CatalogService, type SERVICE_TYPES } from "./catalog.js";
 import { configError } from "./errors.js";
-import type { HttpMethod, HttpResponse, QueryParams, Transport } from "./http.js";
+import type { HttpResponse, Transport } from "./http.js";
 import { requestToken } from "./keystone.js";
-import { TokenHolder } from "./token-holder.js";
+import { sendWithToken, TokenHolder, type ServiceRequest } from "./token-holder.js";
 import type { CloudConfig } from "./types.js";
 
 /** The recovery back-ends the agents talk to. */
@@ -16,14 +16,7 @@ export const BACKEND_SERVICE_TYPES: Readonly<Record<BackendService, readonly str
 };
 
 /** A request to the back-end, relative to its endpoint. */
-export interface BackendRequest {
-  method: HttpMethod;
-  /** Path below the endpoint, starting with "/". */
-  path: string;
-  params?: QueryParams;
-  body?: unknown;
-  headers?: Record<string, string>;
-  idempotent?: boolean;
+export interface BackendRequest extends ServiceRequest {
   /** The token sent must stay valid this long (Mistral keeps the caller's token for the whole run). */
   minTokenLifeMs?: number;
 }
@@ -50,25 +43,13 @@ export class BackendSession {
 
   /** Sends a request with the token (valid at least `minTokenLifeMs`); a 401 triggers one re-authentication and one retry. */
   request<T = unknown>(req: BackendRequest): Promise<HttpResponse<T>> {
-    return this.holder.withToken((state) => this.send<T>(req, state), req.minTokenLifeMs ?? 0);
+    return this.holder.withToken((state) => sendWithToken<T>(this.transport, this.service, state.endpoint, req, state.token), req.minTokenLifeMs ?? 0);
   }
 
   /** The URL of another service of the same catalog (the Mistral workflow calls Nova at the compute endpoint). */
   async serviceEndpoint(service: keyof typeof SERVICE_TYPES): Promise<string> {
     const state = await this.holder.current();
     return selectEndpoint(state.catalog, service, this.config.interface, this.config.regionName);
-  }
-
-  private send<T>(req: BackendRequest, state: BackendState): Promise<HttpResponse<T>> {
-    return this.transport.request<T>({
-      service: this.service,
-      method: req.method,
-      url: `${state.endpoint}${req.path}`,
-      params: req.params,
-      body: req.body,
-      headers: { ...req.headers, "X-Auth-Token": state.token },
-      idempotent: req.idempotent,
-    });
   }
 
   private async authenticate(): Promise<BackendState> {

@@ -5,7 +5,8 @@ import { createComputeApi } from "./compute-api.js";
 import { Transport } from "./http.js";
 import { createImageApi } from "./image.js";
 import { negotiateMicroversion } from "./microversion.js";
-import { EXPIRY_MARGIN_MS, Session, type SessionState } from "./session.js";
+import { Session, type SessionState } from "./session.js";
+import { EXPIRY_MARGIN_MS } from "./token-holder.js";
 import { identityKey, TokenCache, type CachedSession } from "./token-cache.js";
 import type { CloudConfig } from "./types.js";
 

@@ -1,12 +1,10 @@
-// An authenticated session: reuses the token until it nears expiry, re-authenticates once on a 401, resolves endpoints.
+// An authenticated session to Nova and Glance: the token held by token-holder.ts, and the endpoints of its catalog.
 import { selectEndpoint } from "./catalog.js";
-import { configError, OpenStackError } from "./errors.js";
-import type { HttpMethod, HttpResponse, QueryParams, Transport } from "./http.js";
+import { configError } from "./errors.js";
+import type { HttpResponse, Transport } from "./http.js";
 import { requestToken } from "./keystone.js";
+import { sendWithToken, TokenHolder, type ServiceRequest } from "./token-holder.js";
 import type { CloudConfig } from "./types.js";
-
-/** A token is renewed when it expires within this margin. */
-export const EXPIRY_MARGIN_MS = 60_000;
 
 /** Token and endpoints of the session. */
 export interface SessionState {
@@ -14,17 +12,6 @@ export interface SessionState {
   expiresAt: number;
   projectId?: string;
   endpoints: { compute: string; image: string | null };
-}
-
-/** A request to a service, relative to its endpoint. */
-export interface ServiceRequest {
-  method: HttpMethod;
-  /** Path below the endpoint, starting with "/". */
-  path: string;
-  params?: QueryParams;
-  body?: unknown;
-  headers?: Record<string, string>;
-  idempotent?: boolean;
 }
 
 /** Session settings. */
@@ -38,44 +25,30 @@ export interface SessionOptions {
 
 /** Holds the token; every service request goes through it. */
 export class Session {
-  private state: SessionState | undefined;
-  private renewing: Promise<SessionState> | undefined;
+  private readonly holder: TokenHolder<SessionState>;
 
   constructor(
     private readonly transport: Transport,
     private readonly config: CloudConfig,
     private readonly options: SessionOptions = {},
   ) {
-    this.state = options.initial;
-    if (this.state) transport.addSecret(this.state.token);
+    this.holder = new TokenHolder(() => this.authenticate(), options.now, options.initial);
+    if (options.initial) transport.addSecret(options.initial.token);
   }
 
   /** A usable state: the current one, or a fresh token when there is none or it nears expiry. */
-  async current(): Promise<SessionState> {
-    const now = (this.options.now ?? Date.now)();
-    if (this.state && this.state.expiresAt - EXPIRY_MARGIN_MS > now) return this.state;
-    return this.renew();
+  current(): Promise<SessionState> {
+    return this.holder.current();
   }
 
   /** Authenticates again; concurrent callers share one Keystone request. */
   renew(): Promise<SessionState> {
-    this.renewing ??= this.authenticate().finally(() => {
-      this.renewing = undefined;
-    });
-    return this.renewing;
+    return this.holder.renew();
   }
 
   /** Sends a request to a service with the token; a 401 triggers one re-authentication and one retry. */
-  async request<T = unknown>(service: "compute" | "image", req: ServiceRequest): Promise<HttpResponse<T>> {
-    const state = await this.current();
-    try {
-      return await this.send<T>(service, req, state);
-    } catch (error) {
-      if (!(error instanceof OpenStackError) || error.status !== 401) throw error;
-      // Another request may have renewed the token meanwhile; then use that one.
-      const fresh = this.state && this.state.token !== state.token ? this.state : await this.renew();
-      return this.send<T>(service, req, fresh);
-    }
+  request<T = unknown>(service: "compute" | "image", req: ServiceRequest): Promise<HttpResponse<T>> {
+    return this.holder.withToken((state) => sendWithToken<T>(this.transport, service, this.endpoint(service, state), req, state.token));
   }
 
   /** The endpoint of a service in a state; throws a config error when the catalog had none. */
@@ -84,18 +57,6 @@ export class Session {
     if (url) return url;
     throw configError(`the Keystone catalog has no ${service} endpoint with interface ${this.config.interface}` +
       `${this.config.regionName ? ` in region ${this.config.regionName}` : ""}`, "check region_name and interface (endpoint_type)");
-  }
-
-  private send<T>(service: "compute" | "image", req: ServiceRequest, state: SessionState): Promise<HttpResponse<T>> {
-    return this.transport.request<T>({
-      service,
-      method: req.method,
-      url: `${this.endpoint(service, state)}${req.path}`,
-      params: req.params,
-      body: req.body,
-      headers: { ...req.headers, "X-Auth-Token": state.token },
-      idempotent: req.idempotent,
-    });
   }
 
   private async authenticate(): Promise<SessionState> {
@@ -108,8 +69,8 @@ export class Session {
       // Glance is only needed for image tags; its absence is reported when it is used.
     }
     const compute = selectEndpoint(grant.catalog, "compute", iface, regionName);
-    this.state = { token: grant.token, expiresAt: grant.expiresAt, projectId: grant.projectId, endpoints: { compute, image } };
-    this.options.onRenew?.(this.state);
-    return this.state;
+    const state: SessionState = { token: grant.token, expiresAt: grant.expiresAt, projectId: grant.projectId, endpoints: { compute, image } };
+    this.options.onRenew?.(state);
+    return state;
   }
 }

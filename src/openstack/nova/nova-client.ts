@@ -2,7 +2,8 @@
 import type { z } from "zod";
 import type { QueryParams } from "../http.js";
 import { collectPages, type Page } from "../pages.js";
-import type { ServiceRequest, Session } from "../session.js";
+import type { Session } from "../session.js";
+import type { ServiceRequest } from "../token-holder.js";
 import { microversionHeaders, supports } from "../microversion.js";
 import { parseAnswer } from "../validate.js";
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { pino } from "pino";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { connectOpenStack, type OpenStackConnection } from "../../../src/openstack/connect.js";
-import { EXPIRY_MARGIN_MS } from "../../../src/openstack/session.js";
+import { EXPIRY_MARGIN_MS } from "../../../src/openstack/token-holder.js";
 import type { CloudConfig } from "../../../src/openstack/types.js";
 import { startFakeCloud, type FakeCloud } from "./fake-cloud.js";
 import { memoryLogger } from "./fake-server.js";

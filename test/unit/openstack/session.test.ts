@@ -1,7 +1,8 @@
 import { pino } from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { Transport } from "../../../src/openstack/http.js";
-import { EXPIRY_MARGIN_MS, Session, type SessionState } from "../../../src/openstack/session.js";
+import { Session, type SessionState } from "../../../src/openstack/session.js";
+import { EXPIRY_MARGIN_MS } from "../../../src/openstack/token-holder.js";
 import { startFakeCloud, type FakeCloud } from "./fake-cloud.js";
 
 let cloud: FakeCloud;
