@@ -13,7 +13,6 @@ import { loadFailureMemory, saveFailureMemory } from "../recovery/memory/failure
 import { loadPowerStateMemory, savePowerStateMemory } from "../recovery/memory/power-state-memory.js";
 import { recoveryPass } from "../recovery/recovery-pass.js";
 import { DEFAULT_RECOVERY_OPTIONS, type RecoveryOptions } from "../recovery/engine/recovery-options.js";
-import { backendDrivers } from "../recovery/drivers/backend-drivers.js";
 import { DRIVER_NAMES, type DriverName } from "../recovery/drivers/driver-choice.js";
 import { OCF_OPENSTACK_OPTIONS } from "./openstack-options.js";
 import { cloudConfigFromParams, openStackFromParams } from "./openstack-session.js";
@@ -87,6 +86,7 @@ async function monitor(context: OcfContext): Promise<OcfCode> {
   const params = paramsOf(context);
   const backendCloud = params.backend_cloud.trim();
   // The back-ends' credentials: their own clouds.yaml entry, else the agent's; loaded only once a host is handed over.
+  const { backendDrivers } = await import("../recovery/drivers/backend-drivers.js");
   const drivers = backendDrivers({
     config: () => cloudConfigFromParams(backendCloud ? { cloud: backendCloud, endpoint_type: context.params.endpoint_type, region_name: context.params.region_name } : context.params, process.env, deadline),
     log, deadline, signal,

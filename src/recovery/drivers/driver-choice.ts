@@ -1,5 +1,5 @@
 // Which recovery driver a host's recovery goes through, and how that choice and the back-end's id are kept in the Nova marker.
-import type { NovaMarker } from "../host/nova-marker.js";
+import { parseNovaMarker, type NovaMarker } from "../host/nova-marker.js";
 import type { BackendDriverName } from "./recovery-driver.js";
 
 /** The values of NovaEvacuate's recovery_driver: its own engine, or a back-end. */
@@ -34,4 +34,10 @@ export function driverOfHost(marker: NovaMarker, configured: DriverName): { driv
 export function driverFields(driver: DriverName, ref?: string): Record<string, string> {
   if (!isBackend(driver)) return {};
   return ref ? { [DRIVER_FIELD]: driver, [REF_FIELD]: ref } : { [DRIVER_FIELD]: driver };
+}
+
+/** True when the host's `evacuated` marker says its recovery went through Masakari (unfencing then takes it off maintenance). */
+export function recoveredThroughMasakari(disabledReason: string | null | undefined): boolean {
+  const marker = parseNovaMarker(disabledReason);
+  return marker.kind === "ours" && marker.phase === "evacuated" && marker.fields[DRIVER_FIELD] === "masakari";
 }

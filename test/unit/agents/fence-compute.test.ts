@@ -94,6 +94,17 @@ describe.each(MODES)("fence_compute with %s input", (mode) => {
     expect(service("compute-1")).toMatchObject({ forcedDown: false, status: "enabled", disabledReason: null });
   });
 
+  it("on goes on with a warning when a host recovered through Masakari cannot be taken off maintenance (no Masakari here)", async () => {
+    h.sim.cloud.killHost("compute-1");
+    await h.run(fenceCompute, mode, options({ action: "off", plug: "compute-1" }));
+    h.attrd.set("compute-1", "no");
+    setService("compute-1", { disabledReason: `${EVACUATED} driver=masakari ref=n-1 outcome=done` });
+    const run = await h.run(fenceCompute, mode, options({ action: "on", plug: "compute-1" }));
+    expect(run).toMatchObject({ exitCode: 0, stdout: "Success: Powered ON\n" });
+    expect(service("compute-1")).toMatchObject({ forcedDown: false, status: "enabled" });
+    expect(run.log).toMatch(/instance-ha.*Masakari: could not take the host off maintenance/);
+  });
+
   it("validate-all accepts a complete device and refuses one without a password", async () => {
     expect(await h.run(fenceCompute, mode, options({ action: "validate-all", plug: "compute-1" }))).toMatchObject({ exitCode: 0 });
     const { password: _password, ...withoutPassword } = options({ action: "validate-all", plug: "compute-1" });
