@@ -10,6 +10,7 @@ import { given, typedParams, type ParamSpec } from "../kit/params.js";
 import { commandRunner, systemdRunner, type ServiceRunner } from "../nova-compute-service/service-runner.js";
 import { resolveOwnNovaHost } from "../nova-compute-service/nova-conf-host.js";
 import { attrdUpdater } from "../pacemaker/attrd.js";
+import { attrdReading } from "../recovery/host/host-recovery-state.js";
 import { liftFence, retryClearForcedDown, waitForEvacuationDone } from "../recovery/host/unfence-host.js";
 import { OCF_OPENSTACK_OPTIONS } from "./openstack-options.js";
 import { cloudConfigFromParams, openStackFromParams } from "./openstack-session.js";
@@ -81,7 +82,7 @@ async function start(context: OcfContext): Promise<OcfCode> {
   const budget = AbortSignal.any([context.signal, AbortSignal.timeout(Math.max(1, context.deadline - Date.now()))]);
   const done = await waitForEvacuationDone(deps, host, { signal: budget });
   const delay = paramsOf(context).evacuation_delay;
-  if (done.attrdValue === "no" && delay > 0) {
+  if (attrdReading(done.attrdValue) === "no" && delay > 0) {
     log.info({ host }, `Pausing ${delay} s after the evacuation of ${host}`);
     await sleep(delay * 1000, undefined, { signal: budget });
   }
