@@ -1,6 +1,6 @@
 // When a host failed, in Nova's own time: evacuations created before it belong to an earlier failure.
 import type { ComputeService } from "../../openstack/types.js";
-import { parseNovaMarker } from "./nova-marker.js";
+import { markerFields, reasonReading } from "./host-recovery-state.js";
 import { novaTimeMs } from "../../openstack/nova-time.js";
 
 /**
@@ -19,14 +19,12 @@ const DEFAULT_LOOKBACK_MS = 60 * 60_000;
  * update; else an hour before `now`.
  */
 export function failureTime(service: ComputeService | undefined, now: number): Date {
-  const marker = parseNovaMarker(service?.disabledReason);
+  const fields = markerFields(service?.disabledReason);
   const updated = novaTimeMs(service?.updatedAt);
-  if (marker.kind === "ours") {
-    const recorded = novaTimeMs(marker.fields.since);
-    if (recorded > 0) return new Date(recorded);
-    if (marker.phase === "fenced" && updated > 0) return new Date(updated);
-    const legacy = Date.parse(marker.fields.fenced ?? "");
-    if (Number.isFinite(legacy)) return new Date(Math.min(legacy, updated > 0 ? updated : legacy) - UNMARKED_MARGIN_MS);
-  }
+  const recorded = novaTimeMs(fields.since);
+  if (recorded > 0) return new Date(recorded);
+  if (reasonReading(service?.disabledReason) === "fenced" && updated > 0) return new Date(updated);
+  const legacy = Date.parse(fields.fenced ?? "");
+  if (Number.isFinite(legacy)) return new Date(Math.min(legacy, updated > 0 ? updated : legacy) - UNMARKED_MARGIN_MS);
   return new Date(updated > 0 ? updated - UNMARKED_MARGIN_MS : now - DEFAULT_LOOKBACK_MS);
 }
