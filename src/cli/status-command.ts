@@ -6,6 +6,7 @@ import type { OpenStackConnection } from "../openstack/connect.js";
 import type { AttrdClient } from "../pacemaker/attrd.js";
 import { resolveNovaHost } from "../recovery/host/host-name.js";
 import { openStackFromParams } from "../agents/openstack-session.js";
+import { backendReader, withBackendProgress } from "./backend-progress.js";
 import { CLI_EXIT } from "./cli-exit-codes.js";
 import { hostStatuses, type HostStatus } from "./host-status.js";
 import { renderJson, renderTable } from "./status-report.js";
@@ -56,7 +57,9 @@ export async function statusCommand(hosts: readonly string[], options: StatusOpt
   try {
     const services = await openstack.compute.listServices();
     const attrd = await flags;
-    const rows = selectRows(hostStatuses(services, attrd.values, Date.now()), hosts, options.all === true);
+    const reader = backendReader(options, deps);
+    const rows = await withBackendProgress(selectRows(hostStatuses(services, attrd.values, Date.now()), hosts, options.all === true), reader.read)
+      .finally(() => reader.close());
     const context = { attrdError: attrd.error, serviceCount: services.length };
     const stdout = options.json ? renderJson(rows, context) : renderTable(rows, context);
     if (attrd.error === undefined) return { exitCode: CLI_EXIT.OK, stdout };
