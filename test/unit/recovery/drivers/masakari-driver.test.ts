@@ -1,26 +1,21 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createMasakariApi } from "../../../../src/openstack/masakari/masakari-api.js";
-import { generatedTimeOf, MasakariDriver } from "../../../../src/recovery/drivers/masakari-driver.js";
+import { describe, expect, it } from "vitest";
+import { generatedTimeOf } from "../../../../src/recovery/drivers/masakari-driver.js";
 import type { DriverHost } from "../../../../src/recovery/drivers/recovery-driver.js";
 import { fakeMasakari } from "../../openstack/masakari/fake-masakari.js";
-import { startFakeBackends, type FakeBackends } from "../../openstack/masakari/fake-backends.js";
+import { useDriverBench } from "./driver-bench.js";
 
 const HOST: DriverHost = { host: "compute-2", failureId: "compute-2@1765076400", fencedAt: "2026-12-07T03:00:00.456Z", onSharedStorage: false };
 const signal = new AbortController().signal;
 
-let fake: FakeBackends | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
+const bench = useDriverBench();
 
 describe("MasakariDriver", () => {
   it("notifies once per failure: a second controller's driver follows the same notification", async () => {
     const m = fakeMasakari();
-    fake = await startFakeBackends(m.handler);
-    const first = await new MasakariDriver(createMasakariApi(fake.session("masakari"))).advance(HOST, signal);
+    const fake = await bench.start(m.handler);
+    const first = await bench.masakari().advance(HOST, signal);
     expect(first).toEqual({ state: "running", recovered: 0, failed: 0, ref: "n-1", detail: "notification new" });
-    const other = await new MasakariDriver(createMasakariApi(fake.session("masakari"))).advance(HOST, signal);
+    const other = await bench.masakari().advance(HOST, signal);
     expect(other.ref).toBe("n-1");
     expect(m.notifications).toHaveLength(1);
     expect(fake.calls("masakari").filter((c) => c.method === "POST")).toHaveLength(1);
@@ -33,8 +28,8 @@ describe("MasakariDriver", () => {
 
   it("finds the notification again when the answer to the POST was lost", async () => {
     const m = fakeMasakari({ loseAnswer: true });
-    fake = await startFakeBackends(m.handler);
-    const driver = new MasakariDriver(createMasakariApi(fake.session("masakari")));
+    await bench.start(m.handler);
+    const driver = bench.masakari();
     expect((await driver.advance(HOST, signal)).state).toBe("pending");
     expect(await driver.advance(HOST, signal)).toMatchObject({ state: "running", ref: "n-1" });
     expect(m.notifications).toHaveLength(1);
@@ -45,38 +40,36 @@ describe("MasakariDriver", () => {
     const m = fakeMasakari({ conflict: true });
     m.notifications.push({ notification_uuid: "n-1", status: "running", type: "COMPUTE_HOST", generated_time: "2026-12-07T03:00:00.000000", source_host_uuid: "h-2" });
     let lists = 0;
-    fake = await startFakeBackends((req) => {
+    const fake = await bench.start((req) => {
       if (req.path === "/notifications" && req.method === "GET" && lists++ === 0) return { body: { notifications: [] } };
       return m.handler(req);
     });
-    const progress = await new MasakariDriver(createMasakariApi(fake.session("masakari"))).advance(HOST, signal);
+    const progress = await bench.masakari().advance(HOST, signal);
     expect(progress).toMatchObject({ state: "running", ref: "n-1" });
     expect(fake.calls("masakari").filter((c) => c.method === "POST")).toHaveLength(1);
   });
 
   it("stays pending with the reason when Masakari refuses a host that has no notification of this failure", async () => {
-    fake = await startFakeBackends(fakeMasakari({ conflict: true }).handler);
-    const progress = await new MasakariDriver(createMasakariApi(fake.session("masakari"))).advance(HOST, signal);
+    await bench.start(fakeMasakari({ conflict: true }).handler);
+    const progress = await bench.masakari().advance(HOST, signal);
     expect(progress.state).toBe("pending");
     expect(progress.detail).toContain("refused the notification (409)");
   });
 
   it("stays pending, without throwing, while Masakari is down", async () => {
-    fake = await startFakeBackends(() => ({ status: 503, body: {} }));
-    const progress = await new MasakariDriver(createMasakariApi(fake.session("masakari"))).advance(HOST, signal);
+    const fake = await bench.start(() => ({ status: 503, body: {} }));
+    const progress = await bench.masakari().advance(HOST, signal);
     expect(progress.state).toBe("pending");
     expect(progress.detail).toMatch(/^Masakari could not be asked, retrying: /);
     await fake.close();
-    const gone = fake;
-    fake = undefined;
-    const unreachable = await new MasakariDriver(createMasakariApi(gone.session("masakari"))).advance(HOST, signal);
+    const unreachable = await bench.masakari().advance(HOST, signal);
     expect(unreachable.state).toBe("pending");
   });
 
   it("reports a finished notification as done with the counts from its progress messages", async () => {
     const m = fakeMasakari({ details: ["Successfully evacuate instances 'a,b' from host 'compute-2'", "Failed to evacuate instances 'c' from host 'compute-2'"] });
-    fake = await startFakeBackends(m.handler);
-    const driver = new MasakariDriver(createMasakariApi(fake.session("masakari")));
+    await bench.start(m.handler);
+    const driver = bench.masakari();
     await driver.advance(HOST, signal);
     m.notifications[0]!.status = "finished";
     expect(await driver.advance(HOST, signal)).toEqual({ state: "done", recovered: 2, failed: 1, ref: "n-1", detail: "notification finished; failed: c" });
@@ -86,8 +79,8 @@ describe("MasakariDriver", () => {
 
   it("still reports the end when the details (1.1) cannot be read", async () => {
     const m = fakeMasakari({ detailsStatus: 500 });
-    fake = await startFakeBackends(m.handler);
-    const driver = new MasakariDriver(createMasakariApi(fake.session("masakari")));
+    await bench.start(m.handler);
+    const driver = bench.masakari();
     await driver.advance(HOST, signal);
     m.notifications[0]!.status = "failed";
     expect(await driver.advance(HOST, signal)).toMatchObject({ state: "failed", recovered: 0, failed: 0, ref: "n-1" });
@@ -96,24 +89,24 @@ describe("MasakariDriver", () => {
   it("follows the notification id recorded in the marker, even when the segment no longer lists the host", async () => {
     const m = fakeMasakari();
     m.notifications.push({ notification_uuid: "n-7", status: "running", type: "COMPUTE_HOST", generated_time: "2026-12-07T03:00:00.000000", source_host_uuid: "h-gone" });
-    fake = await startFakeBackends(m.handler);
-    const progress = await new MasakariDriver(createMasakariApi(fake.session("masakari"))).advance({ ...HOST, ref: "n-7" }, signal);
+    const fake = await bench.start(m.handler);
+    const progress = await bench.masakari().advance({ ...HOST, ref: "n-7" }, signal);
     expect(progress).toMatchObject({ state: "running", ref: "n-7" });
     expect(fake.calls("masakari").filter((c) => c.method === "POST")).toHaveLength(0);
   });
 
   it("looks the failure up again when the recorded notification is gone (404)", async () => {
     const m = fakeMasakari();
-    fake = await startFakeBackends(m.handler);
-    const progress = await new MasakariDriver(createMasakariApi(fake.session("masakari"))).advance({ ...HOST, ref: "n-lost" }, signal);
+    await bench.start(m.handler);
+    const progress = await bench.masakari().advance({ ...HOST, ref: "n-lost" }, signal);
     expect(progress).toMatchObject({ state: "running", ref: "n-1" });
     expect(m.notifications).toHaveLength(1);
   });
 
   it("asks nothing once aborted", async () => {
-    fake = await startFakeBackends(fakeMasakari().handler);
+    const fake = await bench.start(fakeMasakari().handler);
     const aborted = AbortSignal.abort();
-    expect((await new MasakariDriver(createMasakariApi(fake.session("masakari"))).advance(HOST, aborted)).state).toBe("pending");
+    expect((await bench.masakari().advance(HOST, aborted)).state).toBe("pending");
     expect(fake.calls("masakari")).toHaveLength(0);
   });
 });

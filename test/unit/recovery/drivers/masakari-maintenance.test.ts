@@ -1,16 +1,11 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createMasakariApi } from "../../../../src/openstack/masakari/masakari-api.js";
+import { describe, expect, it } from "vitest";
 import { recoveredThroughMasakari } from "../../../../src/recovery/drivers/driver-choice.js";
 import { leaveMaintenance } from "../../../../src/recovery/drivers/masakari-maintenance.js";
 import { memoryLogger } from "../../openstack/fake-server.js";
 import { fakeMasakari } from "../../openstack/masakari/fake-masakari.js";
-import { startFakeBackends, type FakeBackends } from "../../openstack/masakari/fake-backends.js";
+import { useDriverBench } from "./driver-bench.js";
 
-let fake: FakeBackends | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
+const bench = useDriverBench();
 const QUICK = { attempts: 3, delayMs: 10 };
 
 describe("leaveMaintenance", () => {
@@ -18,27 +13,27 @@ describe("leaveMaintenance", () => {
     const m = fakeMasakari();
     m.hosts[1]!.on_maintenance = true;
     m.hosts[2]!.on_maintenance = true;
-    fake = await startFakeBackends(m.handler);
+    await bench.start(m.handler);
     const log = memoryLogger();
-    expect(await leaveMaintenance(createMasakariApi(fake.session("masakari")), "compute-2", log.logger, QUICK)).toBe("cleared");
+    expect(await leaveMaintenance(bench.masakariApi(), "compute-2", log.logger, QUICK)).toBe("cleared");
     expect(m.hosts.map((h) => h.on_maintenance)).toEqual([false, false, true]);
-    expect(await leaveMaintenance(createMasakariApi(fake.session("masakari")), "compute-2", log.logger, QUICK)).toBe("was-clear");
+    expect(await leaveMaintenance(bench.masakariApi(), "compute-2", log.logger, QUICK)).toBe("was-clear");
   });
 
   it("asks again while Masakari refuses host changes (409), then gives up with a warning, never throwing", async () => {
     const m = fakeMasakari({ hostUpdateStatus: 409 });
     m.hosts[1]!.on_maintenance = true;
-    fake = await startFakeBackends(m.handler);
+    const fake = await bench.start(m.handler);
     const log = memoryLogger();
-    expect(await leaveMaintenance(createMasakariApi(fake.session("masakari")), "compute-2", log.logger, QUICK)).toBe("failed");
+    expect(await leaveMaintenance(bench.masakariApi(), "compute-2", log.logger, QUICK)).toBe("failed");
     expect(fake.calls("masakari").filter((c) => c.method === "PUT")).toHaveLength(3);
     expect(log.text()).toMatch(/could not take the host off maintenance/);
   });
 
   it("names a host that is in no segment", async () => {
-    fake = await startFakeBackends(fakeMasakari().handler);
+    await bench.start(fakeMasakari().handler);
     const log = memoryLogger();
-    expect(await leaveMaintenance(createMasakariApi(fake.session("masakari")), "compute-9", log.logger, QUICK)).toBe("not-in-segment");
+    expect(await leaveMaintenance(bench.masakariApi(), "compute-9", log.logger, QUICK)).toBe("not-in-segment");
     expect(log.text()).toMatch(/in no failover segment/);
   });
 

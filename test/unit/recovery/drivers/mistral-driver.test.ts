@@ -1,27 +1,22 @@
-import { afterEach, describe, expect, it } from "vitest";
-import { createMistralApi } from "../../../../src/openstack/mistral/mistral-api.js";
-import { descriptionOf, executionIdOf, MistralDriver, WORKFLOW_NAME } from "../../../../src/recovery/drivers/mistral-driver.js";
+import { describe, expect, it } from "vitest";
+import { descriptionOf, executionIdOf, WORKFLOW_NAME } from "../../../../src/recovery/drivers/mistral-driver.js";
 import type { DriverHost } from "../../../../src/recovery/drivers/recovery-driver.js";
 import { fakeMistral } from "../../openstack/mistral/fake-mistral.js";
-import { startFakeBackends, type FakeBackends } from "../../openstack/masakari/fake-backends.js";
+import { useDriverBench } from "./driver-bench.js";
 
 const HOST: DriverHost = { host: "compute-2", failureId: "compute-2@1765076400", fencedAt: "2026-12-07T03:00:00Z", onSharedStorage: true };
 const signal = new AbortController().signal;
 
-let fake: FakeBackends | undefined;
-afterEach(async () => {
-  await fake?.close();
-  fake = undefined;
-});
+const bench = useDriverBench();
 
 describe("MistralDriver", () => {
   it("starts one execution per host and failure, with the spec's input, under an id every controller derives alike", async () => {
     const m = fakeMistral();
-    fake = await startFakeBackends(m.handler);
-    const progress = await new MistralDriver(createMistralApi(fake.session("mistral"))).advance(HOST, signal);
+    await bench.start(m.handler);
+    const progress = await bench.mistral().advance(HOST, signal);
     const id = executionIdOf(HOST.host, HOST.failureId);
     expect(progress).toEqual({ state: "running", recovered: 0, failed: 0, ref: id, detail: "execution RUNNING" });
-    const other = await new MistralDriver(createMistralApi(fake.session("mistral"))).advance(HOST, signal);
+    const other = await bench.mistral().advance(HOST, signal);
     expect(other.ref).toBe(id);
     expect(m.executions.size).toBe(1);
     const created = m.executions.get(id)!;
@@ -34,8 +29,8 @@ describe("MistralDriver", () => {
     const m = fakeMistral();
     m.executions.set("e-recorded", { id: "e-recorded", workflow_name: WORKFLOW_NAME, description: "started by an operator", input: "{}",
       state: "SUCCESS", state_info: null, output: JSON.stringify({ recovered: ["a"], failed: {} }), created_at: "2026-12-07 03:00:01" });
-    fake = await startFakeBackends(m.handler);
-    const progress = await new MistralDriver(createMistralApi(fake.session("mistral"))).advance({ ...HOST, ref: "e-recorded" }, signal);
+    await bench.start(m.handler);
+    const progress = await bench.mistral().advance({ ...HOST, ref: "e-recorded" }, signal);
     expect(progress).toMatchObject({ state: "done", recovered: 1, ref: "e-recorded" });
     expect(m.executions.size).toBe(1);
   });
@@ -50,15 +45,15 @@ describe("MistralDriver", () => {
   it("follows an execution of this host and failure started under another id", async () => {
     const m = fakeMistral();
     m.executions.set("manual", { id: "manual", workflow_name: WORKFLOW_NAME, description: descriptionOf(HOST), state: "RUNNING", output: "{}", created_at: "x" });
-    fake = await startFakeBackends(m.handler);
-    expect((await new MistralDriver(createMistralApi(fake.session("mistral"))).advance(HOST, signal)).ref).toBe("manual");
+    await bench.start(m.handler);
+    expect((await bench.mistral().advance(HOST, signal)).ref).toBe("manual");
     expect(m.executions.size).toBe(1);
   });
 
   it("reports SUCCESS as done with the workflow's counts", async () => {
     const m = fakeMistral();
-    fake = await startFakeBackends(m.handler);
-    const driver = new MistralDriver(createMistralApi(fake.session("mistral")));
+    await bench.start(m.handler);
+    const driver = bench.mistral();
     await driver.advance(HOST, signal);
     const e = m.executions.get(executionIdOf(HOST.host, HOST.failureId))!;
     e.state = "SUCCESS";
@@ -68,8 +63,8 @@ describe("MistralDriver", () => {
 
   it("reports ERROR as failed with the failed tasks and a reason per instance", async () => {
     const m = fakeMistral();
-    fake = await startFakeBackends(m.handler);
-    const driver = new MistralDriver(createMistralApi(fake.session("mistral")));
+    await bench.start(m.handler);
+    const driver = bench.mistral();
     await driver.advance(HOST, signal);
     const e = m.executions.get(executionIdOf(HOST.host, HOST.failureId))!;
     e.state = "ERROR";
@@ -83,8 +78,8 @@ describe("MistralDriver", () => {
   });
 
   it("stays pending, without throwing, while Mistral is down", async () => {
-    fake = await startFakeBackends(() => ({ status: 503, body: {} }));
-    const progress = await new MistralDriver(createMistralApi(fake.session("mistral"))).advance(HOST, signal);
+    await bench.start(() => ({ status: 503, body: {} }));
+    const progress = await bench.mistral().advance(HOST, signal);
     expect(progress).toMatchObject({ state: "pending", ref: executionIdOf(HOST.host, HOST.failureId) });
     expect(progress.detail).toMatch(/^Mistral could not be asked, retrying: /);
   });
