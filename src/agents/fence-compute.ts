@@ -59,7 +59,8 @@ async function fenceOn(context: FenceContext): Promise<void> {
     const deps = { compute: openstack.compute, attrd: attrdUpdater(), log: context.log };
     const done = await waitForEvacuationDone(deps, match.host, { signal: context.signal });
     if (recoveredThroughMasakari(done.service?.disabledReason)) await leaveMasakariMaintenance(context, match.host);
-    const lifted = await liftFence(deps, done);
+    // Nova's flakiness is waited out here as in the wait above: Pacemaker's pcmk_on_timeout is the only bound.
+    const lifted = await liftFence(deps, done, { signal: context.signal });
     context.log.info({ host: match.host, status: lifted.status, forced_down: lifted.forcedDown }, "unfencing done");
   }, Infinity);
 }

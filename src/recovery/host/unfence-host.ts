@@ -3,6 +3,8 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { AgentError, oneLine } from "../../kit/agent-error.js";
 import type { Logger } from "../../kit/logger.js";
 import type { ComputeApi } from "../../openstack/api.js";
+import { OpenStackError } from "../../openstack/errors.js";
+import { isTransient } from "../../openstack/retry.js";
 import type { ComputeService } from "../../openstack/types.js";
 import type { AttrdClient } from "../../pacemaker/attrd.js";
 import { attrdDecidesAlone, attrdReading, markerReading, mayEnable, reasonReading, REQUESTED_VALUE, unfenceRule } from "./host-recovery-state.js";
@@ -106,18 +108,50 @@ export interface LiftResult {
   readonly forcedDown: "cleared" | "was-clear" | "still-set";
 }
 
+/**
+ * How the lift's Nova calls outlast a flaky network: after a transient failure (connection reset, 5xx, timeout) that
+ * the transport's own retries did not cure, the call is made again every `retryMs` until `signal` aborts (Pacemaker's
+ * operation timeout). Both calls are idempotent, so an answer lost after Nova did the work is harmless.
+ * Without a signal, a call is made once (through the transport's retries).
+ */
+export interface LiftOptions {
+  readonly signal?: AbortSignal;
+  readonly retryMs?: number;
+}
+
+/** Pause between two tries of a lift call after a transient failure. */
+export const LIFT_RETRY_MS = 1_000;
+
+/** Runs `call` again after each transient failure until it answers or `options.signal` aborts (then the last error is thrown). */
+async function untilAnswered<T>(log: Logger, host: string, what: string, call: () => Promise<T>, options: LiftOptions): Promise<T> {
+  for (;;) {
+    try {
+      return await call();
+    } catch (error) {
+      const { signal } = options;
+      if (!signal || signal.aborted || !(error instanceof OpenStackError) || !isTransient(error)) throw error;
+      log.warn({ host, err: oneLine(error) }, `${what}: Nova did not answer; trying again`);
+      try {
+        await sleep(options.retryMs ?? LIFT_RETRY_MS, undefined, { signal });
+      } catch {
+        throw error;
+      }
+    }
+  }
+}
+
 /** Tries once more to clear forced_down of a host, with a fresh read of its service; true once it is clear. */
 export async function retryClearForcedDown(deps: Pick<UnfenceDeps, "compute" | "log">, host: string): Promise<boolean> {
   const service = (await deps.compute.listServices({ host })).find((entry) => entry.host === host);
   if (!service) return true;
-  return (await clearForcedDown(deps, service)) !== "still-set";
+  return (await clearForcedDown(deps, service, {})) !== "still-set";
 }
 
 /** Clears forced_down; a refusal (Nova keeps it while `done` evacuations wait for nova-compute to restart) is logged, not fatal. */
-async function clearForcedDown(deps: Pick<UnfenceDeps, "compute" | "log">, service: ComputeService): Promise<LiftResult["forcedDown"]> {
+async function clearForcedDown(deps: Pick<UnfenceDeps, "compute" | "log">, service: ComputeService, options: LiftOptions): Promise<LiftResult["forcedDown"]> {
   if (!service.forcedDown) return "was-clear";
   try {
-    await deps.compute.forceDown(service, false);
+    await untilAnswered(deps.log, service.host, "clearing forced_down", () => deps.compute.forceDown(service, false), options);
     deps.log.info({ host: service.host }, "forced_down cleared");
     return "cleared";
   } catch (error) {
@@ -132,13 +166,14 @@ async function clearForcedDown(deps: Pick<UnfenceDeps, "compute" | "log">, servi
 /**
  * Lifts the fence of a host whose evacuation is done: clears forced_down (always: the host is back, Nova
  * should see its real heartbeat), then enables the service unless an operator disabled it for their own reason.
+ * A transient failure of either call is tried again until `options.signal` aborts (LiftOptions).
  */
-export async function liftFence(deps: Pick<UnfenceDeps, "compute" | "log">, done: EvacuationDone): Promise<LiftResult> {
+export async function liftFence(deps: Pick<UnfenceDeps, "compute" | "log">, done: EvacuationDone, options: LiftOptions = {}): Promise<LiftResult> {
   const { compute, log } = deps;
   const service = done.service;
   if (!service) return { status: "unknown-host", forcedDown: "was-clear" };
   const host = service.host;
-  const forcedDown = await clearForcedDown(deps, service);
+  const forcedDown = await clearForcedDown(deps, service, options);
   if (service.status === "enabled") return { status: "already-enabled", forcedDown };
   if (!mayEnable(service, done.attrdValue)) {
     const foreign = reasonReading(service.disabledReason) === "foreign";
@@ -150,7 +185,7 @@ export async function liftFence(deps: Pick<UnfenceDeps, "compute" | "log">, done
     );
     return { status: foreign ? "left-disabled-foreign-reason" : "left-disabled-no-reason", forcedDown };
   }
-  await compute.enable(service);
+  await untilAnswered(log, host, "enabling the service", () => compute.enable(service), options);
   log.info({ host }, "nova-compute service enabled");
   return { status: "enabled", forcedDown };
 }

@@ -172,6 +172,37 @@ describe("liftFence", () => {
     expect(log.text()).toMatch(/forced_down stays set/);
   });
 
+  it("tries its PUTs again after connection resets outlast the transport's retries, until Nova answers (chaos seed 20181)", async () => {
+    await fenced(DONE);
+    const fencedService = await service();
+    // Every compute answer is lost, half of them after Nova did the work: more resets in a row than the transport retries.
+    bench.sim.cloud.netFaults.set({ faultRate: 1, kinds: ["reset"], services: ["compute"], afterRate: 0.5 });
+    const healed = setTimeout(() => bench.sim.cloud.netFaults.set({}), 2_500);
+    const log = memoryLogger();
+    const result = await liftFence(waitDeps(log.logger), { attrdValue: "no", service: fencedService }, { signal: new AbortController().signal, retryMs: 100 })
+      .finally(() => {
+        clearTimeout(healed);
+        bench.sim.cloud.netFaults.set({});
+      });
+    expect(result.status).toBe("enabled");
+    expect(result.forcedDown).not.toBe("still-set");
+    expect(await service()).toMatchObject({ forcedDown: false, status: "enabled" });
+    expect(log.text()).toMatch(/ECONNRESET.*trying again/);
+  });
+
+  it("stops trying when the operation is stopped, with the last error", async () => {
+    await fenced(DONE);
+    const fencedService = await service();
+    bench.sim.cloud.netFaults.set({ faultRate: 1, kinds: ["reset"], services: ["compute"] });
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(new Error("SIGTERM")), 1_500);
+    try {
+      await expect(liftFence(waitDeps(), { attrdValue: "no", service: fencedService }, { signal: abort.signal, retryMs: 100 })).rejects.toThrow(/ECONNRESET/);
+    } finally {
+      bench.sim.cloud.netFaults.set({});
+    }
+  });
+
   it("has nothing to lift for a host Nova does not list", async () => {
     expect(await liftFence(waitDeps(), { attrdValue: "", service: undefined })).toEqual({ status: "unknown-host", forcedDown: "was-clear" });
   });
