@@ -145,7 +145,7 @@ describe("a compute node dies", () => {
         timeoutMs: 120_000, intervalMs: 1000, describe: () => l.describe(),
       });
       const starts = l.logTimes(logOffset, new RegExp(`Initiating start operation nova-compute\\S*_start_0 (locally )?on ${NODE}`));
-      const started = l.logTimes(logOffset, new RegExp(`Result of start operation for nova-compute on ${NODE}: ok`));
+      const started = l.logTimes(logOffset, new RegExp(`Result of start operation for nova-compute on ${NODE}: ok`, "i"));
       expect(starts.length).toBeGreaterThan(0);
       expect(started.length).toBeGreaterThan(0);
       l.timeline.mark(`${NODE} NovaCompute started`, started[0]);

@@ -21,12 +21,13 @@ async function newestSource(dir: string): Promise<number> {
   return newest;
 }
 
-/** Runs `npm run build` unless every agent bundle is newer than every source under src/ and bin/. Returns whether it built. */
+/** Runs the build (`npm run build`'s script) unless every agent bundle is newer than every source under src/ and bin/. Returns whether it built. */
 export async function ensureAgentsBuilt(): Promise<boolean> {
   const sources = Math.max(await newestSource(join(REPO_ROOT, "src")), await newestSource(join(REPO_ROOT, "bin")));
   const bundles = await Promise.all(AGENT_BUNDLES.map((path) => stat(join(REPO_ROOT, path)).then((s) => s.mtimeMs, () => 0)));
   if (Math.min(...bundles) > sources) return false;
-  await runOk("npm", ["run", "--silent", "build"], { cwd: REPO_ROOT, env: { PATH: process.env.PATH }, timeoutMs: 300_000 });
+  // `npm run build` without npm: Debian's nodejs package (the Pacemaker 3.0 chroot) has none.
+  await runOk(process.execPath, [join(REPO_ROOT, "node_modules/tsx/dist/cli.mjs"), "scripts/build.ts"], { cwd: REPO_ROOT, env: { PATH: process.env.PATH }, timeoutMs: 300_000 });
   return true;
 }
 

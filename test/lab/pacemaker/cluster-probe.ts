@@ -75,6 +75,13 @@ export class ClusterProbe {
     return parseAttrdLines(result.stdout);
   }
 
+  /** The cluster's Pacemaker version, from `pacemakerd --version` ("2.1.5", "3.0.0"). */
+  async pacemakerVersion(): Promise<string> {
+    const version = /^Pacemaker (\S+)/.exec(await runOk("pacemakerd", ["--version"]))?.[1];
+    if (!version) throw new Error("pacemakerd --version printed no version");
+    return version;
+  }
+
   /** Runs pcs (the output is returned, the exit code is the caller's to check). */
   pcs(...args: string[]): Promise<CommandResult> {
     return run("pcs", args, { timeoutMs: 120_000 });

@@ -208,15 +208,16 @@ export interface AttrdWrite {
 
 /**
  * Every value attrd set for `name` on `node`, in log order, from pacemaker.log lines such as
- * "Setting evacuate[compute-1]: yes -> vm@1795259512 | from vm with no write delay". Unlike polling attrd_updater,
+ * "Setting evacuate[compute-1]: yes -> vm@1795259512 | from vm with no write delay" (2.1) or
+ * "Setting evacuate[compute-1] in instance_attributes: yes -> …" (3.0). Unlike polling attrd_updater,
  * this misses no value, however short-lived (a write that a reconnect's purge removes 30 ms later).
  */
 export function parseAttrdWrites(text: string, name: string, node: string, now = new Date()): AttrdWrite[] {
-  const prefix = `Setting ${name}[${node}]: `;
+  const prefix = `Setting ${name}[${node}]`;
   return text.split("\n").flatMap((line) => {
     const start = line.indexOf(prefix);
     if (start < 0) return [];
-    const m = /^(\S+) -> (\S*)/.exec(line.slice(start + prefix.length));
+    const m = /^(?: in \S+)?: (\S+) -> (\S*)/.exec(line.slice(start + prefix.length));
     if (!m) return [];
     const from = m[1] === "(unset)" ? undefined : m[1];
     return [{ at: parseLogTime(line, now), from, to: m[2] === "(unset)" ? "" : (m[2] ?? "") }];

@@ -18,6 +18,7 @@ HERE=$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)
 LAB_SCRIPT=${LAB_SCRIPT:-compute-node}
 # shellcheck source=lab-common.sh
 . "$HERE/lab-common.sh"
+lab_enter_suite "$@"
 
 usage() { sed -n '5,13s/^# \{0,1\}//p' "$HERE/compute-node.sh" >&2; exit 1; }
 

@@ -144,11 +144,13 @@ lab_remotes_online() {
 }
 
 # LAB_SUITE=trixie|sid: re-runs the calling script inside that Debian release's chroot (lab-suite.sh), with every
-# LAB_* variable; LAB_SUITE=bookworm (the default) is this machine itself and returns at once.
+# LAB_* variable (LAB_SCRIPT too, so compute-node.sh keeps its compute-N label); LAB_SUITE=bookworm (the default) is
+# this machine itself and returns at once. The script is found by its own file name, not by LAB_SCRIPT.
 lab_enter_suite() {
   [ "${LAB_SUITE:-bookworm}" = bookworm ] && return 0
   [ -n "${LAB_IN_SUITE:-}" ] && return 0
   local -a vars
-  mapfile -t vars < <(env | grep -E '^LAB_[A-Z_]+=' || true)
-  exec "$HERE/lab-suite.sh" exec env LAB_IN_SUITE=1 "${vars[@]}" bash "/work/repo/test/lab/pacemaker/$LAB_SCRIPT.sh" "$@"
+  mapfile -t vars < <(env | grep -E '^LAB_[A-Z0-9_]+=' || true)
+  exec "$HERE/lab-suite.sh" exec env LAB_IN_SUITE=1 "${vars[@]}" LAB_SCRIPT="$LAB_SCRIPT" \
+    bash "/work/repo/test/lab/pacemaker/$(basename "$0")" "$@"
 }

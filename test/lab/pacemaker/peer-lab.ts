@@ -1,5 +1,6 @@
-// The peers inside the cloud lab: the shell NovaEvacuate double as ocf:peers:NovaEvacuate, and Debian 12's Python
-// fence_compute (fence-agents 4.12, run unmodified with the benchmark's getargspec shim) as the fence agent fence_compute_peer.
+// The peers inside the cloud lab: the shell NovaEvacuate double as ocf:peers:NovaEvacuate, and the Python fence_compute
+// of the lab's Debian release (fence-agents 4.12 on Debian 12, 4.16 on Debian 13; both call inspect.getargspec, gone
+// since Python 3.11, so both run unmodified with the benchmark's shim) as the fence agent fence_compute_peer.
 import { execFileSync } from "node:child_process";
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -30,18 +31,33 @@ export function installNovaEvacuateDouble(lab: CloudLab): void {
   installed(lab, PEER_NOVA_EVACUATE);
 }
 
-/** Fetches and extracts Debian's fence-agents once (apt-get download, dpkg-deb -x); a missing Python module is a one-line error. */
+/**
+ * The packages holding the Python fence_compute and its fencing library: one on Debian 12 (fence-agents), two on
+ * Debian 13, where fence-agents is a metapackage (fence-agents-compute, fence-agents-common).
+ */
+function peerPackages(): string[] {
+  try {
+    execFileSync("apt-cache", ["show", "--no-all-versions", "fence-agents-compute"], { stdio: "ignore" });
+    return ["fence-agents-compute", "fence-agents-common"];
+  } catch {
+    return ["fence-agents"];
+  }
+}
+
+/** Fetches and extracts Debian's fence agents once (apt-get download, dpkg-deb -x); a missing Python module is a one-line error. */
 function peerRoot(): string {
   const agent = join(PEER_ROOT, "usr/sbin/fence_compute");
   if (!existsSync(agent)) {
     const cache = join(PEER_ROOT, "..");
     mkdirSync(cache, { recursive: true });
-    if (!readdirSync(cache).some((file) => /^fence-agents_.*\.deb$/.test(file))) {
-      execFileSync("apt-get", ["download", "fence-agents"], { cwd: cache, stdio: ["ignore", "ignore", "pipe"] });
+    for (const name of peerPackages()) {
+      const debOf = (): string | undefined => readdirSync(cache).find((file) => file.startsWith(`${name}_`) && file.endsWith(".deb"));
+      if (!debOf()) execFileSync("apt-get", ["download", name], { cwd: cache, stdio: ["ignore", "ignore", "pipe"] });
+      const deb = debOf();
+      if (!deb) throw new Error(`apt-get download ${name} produced no .deb`);
+      execFileSync("dpkg-deb", ["-x", join(cache, deb), PEER_ROOT]);
     }
-    const deb = readdirSync(cache).find((file) => /^fence-agents_.*\.deb$/.test(file));
-    if (!deb) throw new Error("apt-get download fence-agents produced no .deb");
-    execFileSync("dpkg-deb", ["-x", join(cache, deb), PEER_ROOT]);
+    if (!existsSync(agent)) throw new Error(`no usr/sbin/fence_compute in ${PEER_ROOT} after extracting ${peerPackages().join(", ")}`);
   }
   for (const module of PYTHON_MODULES) {
     try {
@@ -58,6 +74,6 @@ export function installPeerFenceCompute(lab: CloudLab): void {
   const root = peerRoot();
   const path = `/usr/sbin/${PEER_FENCE_COMPUTE}`;
   const pythonPath = `${join(REPO_ROOT, "bench/peer-shim")}:${join(root, "usr/share/fence")}`;
-  writeFileSync(path, `#!/bin/sh\n# Debian 12's fence_compute (fence-agents 4.12) for the cloud lab's mixed tests; removed at teardown.\nPYTHONPATH=${pythonPath} exec /usr/bin/python3 -tt ${join(root, "usr/sbin/fence_compute")} "$@"\n`, { mode: 0o755 });
+  writeFileSync(path, `#!/bin/sh\n# Debian's fence_compute (fence-agents of the lab's release) for the cloud lab's mixed tests; removed at teardown.\nPYTHONPATH=${pythonPath} exec /usr/bin/python3 -tt ${join(root, "usr/sbin/fence_compute")} "$@"\n`, { mode: 0o755 });
   installed(lab, path);
 }

@@ -23,6 +23,11 @@ describe("parseAttrdWrites", () => {
     ]);
   });
 
+  it("reads Pacemaker 3.0's lines, which name the attribute set (copied from the trixie lab)", () => {
+    const log = "Dec 07 06:39:24.603 vm pacemaker-attrd     [3665] (update_attr_on_host) \tnotice: Setting evacuate[compute-1] in instance_attributes: yes -> vm@1796625564 | from vm with no write delay";
+    expect(parseAttrdWrites(log, "evacuate", "compute-1", NOW)).toEqual([{ at: Date.UTC(2026, 11, 7, 6, 39, 24, 603), from: "yes", to: "vm@1796625564" }]);
+  });
+
   it("keeps other nodes and other attributes apart", () => {
     expect(parseAttrdWrites(LOG, "evacuate", "compute-2", NOW).map((w) => w.to)).toEqual(["yes"]);
     expect(parseAttrdWrites(LOG, "evacuate-other", "compute-1", NOW).map((w) => w.to)).toEqual(["x"]);
