@@ -2,55 +2,20 @@
 // agent swapped at a time beside the peers (issue 14): the peer's Python fence_compute (the release's own fence-agents:
 // 4.12 on Debian 12, 4.16 on Debian 13) with our NovaEvacuate; ours on both sides with the node's attributes purged
 // right after fencing (as Pacemaker 3.0.2 does); our fence_compute with the shell NovaEvacuate (its double, test/peers/).
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PACEMAKER_LOG, fileOffset } from "../lab/pacemaker/cluster-probe.js";
-import { resourceInstances, startedOn } from "../lab/pacemaker/cluster-status.js";
 import type { CloudLab } from "../lab/pacemaker/cloud-lab.js";
-import { HostWatch } from "../lab/pacemaker/host-watch.js";
+import type { HostWatch } from "../lab/pacemaker/host-watch.js";
 import { run } from "../lab/lab-process.js";
 import { waitFor } from "../lab/lab-timeline.js";
 import { PEER_FENCE_COMPUTE, installNovaEvacuateDouble, installPeerFenceCompute } from "../lab/pacemaker/peer-lab.js";
-import { evacuateRequestsPerServer } from "../lab/pacemaker/sim-process.js";
 import { report, useCloudLab } from "./lab-fixture.js";
+import { evacuatedOnce, nodeBack, pcs, resourceIs, useHostWatches } from "./lab-steps.js";
 
 // reconnect_interval=20s: each node is unfenced 20 s after its fencing, once its recovery (a monitor away, 10 s at
 // most, then 1 s per evacuation) is done; the peer's `on` takes an attrd value purged by the reconnect for "done".
 const lab = useCloudLab("peer-mixes", { computes: 3, reconnectInterval: "20s", evacuateLatencyMs: 1000 });
-
-/** Runs pcs and expects success. */
-async function pcs(l: CloudLab, ...args: string[]): Promise<string> {
-  const result = await l.pcs(...args);
-  expect(result.exitCode, `pcs ${args.join(" ")}: ${result.all}`).toBe(0);
-  return result.stdout;
-}
-
-/** Waits until a resource is started on the controller, or stopped. */
-async function resourceIs(l: CloudLab, id: string, state: "Started" | "Stopped"): Promise<void> {
-  await waitFor(`${id} ${state}`, async () => {
-    const status = await l.status();
-    if (state === "Started") return startedOn(status, id, l.controller);
-    const instances = resourceInstances(status, id);
-    return instances.length > 0 && instances.every((r) => r.role === "Stopped" && !r.pending);
-  }, { timeoutMs: 60_000, describe: () => l.describe() });
-}
-
-/** Every tracked server was evacuated exactly once: one evacuate request and one migration record each. */
-async function evacuatedOnce(l: CloudLab, w: HostWatch): Promise<void> {
-  const requests = evacuateRequestsPerServer(await l.sim.control.requests());
-  const migrations = await l.sim.control.migrations(w.host);
-  const perServer = w.tracked.map((t) => ({ name: t.name, requests: requests.get(t.id) ?? 0, migrations: migrations.filter((m) => m.instanceUuid === t.id).length }));
-  expect(perServer).toEqual(w.tracked.map((t) => ({ name: t.name, requests: 1, migrations: 1 })));
-}
-
-/** Waits until the node runs NovaCompute again and its service is enabled, up, not forced down (unfencing finished). */
-async function nodeBack(l: CloudLab, node: string): Promise<void> {
-  await waitFor(`${node} back: NovaCompute started, service enabled and up`, async () => {
-    if (!startedOn(await l.status(), "nova-compute-clone", node)) return false;
-    const service = await l.sim.control.computeService(node);
-    return service.status === "enabled" && !service.forcedDown && service.state === "up";
-  }, { timeoutMs: 150_000, intervalMs: 1000, describe: async () => `${await l.describe()}; ${JSON.stringify(await l.sim.control.computeService(node))}` });
-  l.timeline.mark(`${node} back`);
-}
+const watch = useHostWatches();
 
 /** Powers a node off and waits until every instance is recovered; returns the watch. */
 async function failAndRecover(l: CloudLab, node: string, afterFlag?: () => Promise<void>): Promise<HostWatch> {
@@ -58,8 +23,7 @@ async function failAndRecover(l: CloudLab, node: string, afterFlag?: () => Promi
   // on a loaded machine, the simulator takes for dead (it then queues the rebuild until that node comes back).
   await l.sim.control.setConfig({ unschedulable: Object.fromEntries(l.computes.map((c) => [c, true])) });
   await l.sim.control.resetCounts();
-  const w = await HostWatch.start(node, l, l.sim.control, l.timeline);
-  watches.push(w);
+  const w = await watch(l, node);
   await l.powerOff(node);
   if (afterFlag) await afterFlag();
   await waitFor(`every instance of ${node} recovered`, () => w.allRecovered, {
@@ -76,10 +40,6 @@ async function evacuatedMarker(w: HostWatch): Promise<string> {
   });
 }
 
-const watches: HostWatch[] = [];
-afterAll(async () => {
-  for (const w of watches) await w.stop();
-});
 
 describe("the peer's Python fence_compute (the release's fence-agents) with our NovaEvacuate", () => {
   const NODE = "compute-2";

@@ -1,79 +1,28 @@
 // End to end in a real Pacemaker cluster: recovery survives NovaEvacuate being stopped mid-way, and attrd losing the flag.
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { PACEMAKER_LOG, fileOffset } from "../lab/pacemaker/cluster-probe.js";
-import { resourceInstances, startedOn } from "../lab/pacemaker/cluster-status.js";
-import type { CloudLab } from "../lab/pacemaker/cloud-lab.js";
-import { HostWatch } from "../lab/pacemaker/host-watch.js";
+import type { HostWatch } from "../lab/pacemaker/host-watch.js";
 import { waitFor } from "../lab/lab-timeline.js";
-import { evacuateRequestsPerServer } from "../lab/pacemaker/sim-process.js";
 import { report, useCloudLab } from "./lab-fixture.js";
+import { evacuatedOnce, nodeBack, pcs, resourceIs, useHostWatches } from "./lab-steps.js";
 
 // reconnect_interval=40s: a fenced node is unfenced (powered on, then fence_compute on waits for its evacuation)
 // 40 s after its fencing. While an unfencing waits, Pacemaker starts no new transition (NovaEvacuate could be neither
 // stopped nor started), so the stops and starts of NovaEvacuate below happen before that.
 const lab = useCloudLab("recovery-resilience", { reconnectInterval: "40s", evacuateLatencyMs: 1000 });
 
-
-/** Runs pcs and expects success. */
-async function pcs(l: CloudLab, ...args: string[]): Promise<string> {
-  const result = await l.pcs(...args);
-  expect(result.exitCode, `pcs ${args.join(" ")}: ${result.all}`).toBe(0);
-  return result.stdout;
-}
-
-/** Waits until nova-evacuate is stopped (role Stopped, nothing pending) or started on the controller. */
-async function novaEvacuateIs(l: CloudLab, state: "Started" | "Stopped"): Promise<void> {
-  await waitFor(`nova-evacuate ${state}`, async () => {
-    const status = await l.status();
-    if (state === "Started") return startedOn(status, "nova-evacuate", l.controller);
-    const instances = resourceInstances(status, "nova-evacuate");
-    return instances.length > 0 && instances.every((r) => r.role === "Stopped" && !r.pending);
-  }, { timeoutMs: 60_000, describe: () => l.describe() });
-  l.timeline.mark(`nova-evacuate ${state.toLowerCase()}`);
-}
-
-/** Waits until the node runs NovaCompute again and its service is enabled, up, not forced down. */
-async function nodeBack(l: CloudLab, node: string): Promise<void> {
-  await waitFor(`${node} back: NovaCompute started, service enabled and up`, async () => {
-    if (!startedOn(await l.status(), "nova-compute-clone", node)) return false;
-    const service = await l.sim.control.computeService(node);
-    return service.status === "enabled" && !service.forcedDown && service.state === "up";
-  }, { timeoutMs: 150_000, intervalMs: 1000, describe: async () => `${await l.describe()}; ${JSON.stringify(await l.sim.control.computeService(node))}` });
-  l.timeline.mark(`${node} back`);
-}
-
-/** The host watch of one describe block, stopped after its last test. */
-function watchSlot(): { watch?: HostWatch } {
-  const slot: { watch?: HostWatch } = {};
-  afterAll(async () => {
-    await slot.watch?.stop();
-  });
-  return slot;
-}
-
-/** Every tracked server was evacuated exactly once: one evacuate request and one migration record each. */
-async function evacuatedOnce(l: CloudLab, w: HostWatch): Promise<void> {
-  const requests = evacuateRequestsPerServer(await l.sim.control.requests());
-  const migrations = await l.sim.control.migrations(w.host);
-  const perServer = w.tracked.map((t) => ({
-    name: t.name, requests: requests.get(t.id) ?? 0, migrations: migrations.filter((m) => m.instanceUuid === t.id).length,
-  }));
-  expect(perServer).toEqual(w.tracked.map((t) => ({ name: t.name, requests: 1, migrations: 1 })));
-}
-
 describe("the controller running NovaEvacuate fails mid-recovery", () => {
   const NODE = "compute-1";
-  const slot = watchSlot();
+  const watch = useHostWatches();
 
   it("stopping NovaEvacuate while evacuations run (its monitor is killed) and starting it again completes the recovery, each instance evacuated once", async () => {
     const l = lab();
     // At most two evacuations at a time, placing or rebuilding, so some have not started when NovaEvacuate stops.
     await pcs(l, "resource", "update", "nova-evacuate", "per_host_concurrency=2", "max_in_flight=2");
-    await novaEvacuateIs(l, "Started");
+    await resourceIs(l, "nova-evacuate", "Started");
     await l.sim.control.setConfig({ evacuateLatencyMs: 6000 });
     await l.sim.control.resetCounts();
-    const w = await HostWatch.start(NODE, l, l.sim.control, l.timeline);
-    slot.watch = w;
+    const w = await watch(l, NODE);
     const offset = fileOffset(PACEMAKER_LOG);
 
     await l.powerOff(NODE);
@@ -85,7 +34,7 @@ describe("the controller running NovaEvacuate fails mid-recovery", () => {
     l.timeline.mark("evacuations in flight");
 
     await pcs(l, "resource", "disable", "nova-evacuate");
-    await novaEvacuateIs(l, "Stopped");
+    await resourceIs(l, "nova-evacuate", "Stopped");
     expect(l.logTimes(offset, /Terminating in-flight op nova-evacuate_monitor/).length, "the monitor was killed mid-pass").toBeGreaterThan(0);
     // While it is stopped, the instances it had not submitted stay where they are.
     await new Promise((resolve) => setTimeout(resolve, 6000));
@@ -94,7 +43,7 @@ describe("the controller running NovaEvacuate fails mid-recovery", () => {
     expect(w.allRecovered).toBe(false);
 
     await pcs(l, "resource", "enable", "nova-evacuate");
-    await novaEvacuateIs(l, "Started");
+    await resourceIs(l, "nova-evacuate", "Started");
     await waitFor(`every instance of ${NODE} recovered`, () => w.allRecovered && w.flags.includes("no"), {
       timeoutMs: 120_000, describe: () => `flags ${JSON.stringify(w.flags)}; not recovered: ${w.notRecovered()}`,
     });
@@ -114,15 +63,16 @@ describe("the controller running NovaEvacuate fails mid-recovery", () => {
 
 describe("attrd loses the flag", () => {
   const NODE = "compute-2";
-  const slot = watchSlot();
+  const watch = useHostWatches();
+  let watched: HostWatch | undefined;
 
   it("a node fenced while NovaEvacuate is stopped keeps Nova's marker when attrd loses its evacuate=yes", async () => {
     const l = lab();
     await pcs(l, "resource", "disable", "nova-evacuate");
-    await novaEvacuateIs(l, "Stopped");
+    await resourceIs(l, "nova-evacuate", "Stopped");
     await l.sim.control.resetCounts();
-    const w = await HostWatch.start(NODE, l, l.sim.control, l.timeline);
-    slot.watch = w;
+    const w = await watch(l, NODE);
+    watched = w;
     await l.powerOff(NODE);
     await waitFor(`${NODE} fenced and flagged`, () => w.flags.includes("yes") && w.reasons.some((r) => r.startsWith("nova-ha:fenced")), {
       timeoutMs: 60_000, describe: () => `flags ${JSON.stringify(w.flags)}, reasons ${JSON.stringify(w.reasons)}`,
@@ -141,9 +91,9 @@ describe("attrd loses the flag", () => {
 
   it("NovaEvacuate, started again, recovers the host from Nova's marker alone", async () => {
     const l = lab();
-    const w = slot.watch!;
+    const w = watched!;
     await pcs(l, "resource", "enable", "nova-evacuate");
-    await novaEvacuateIs(l, "Started");
+    await resourceIs(l, "nova-evacuate", "Started");
     await waitFor(`every instance of ${NODE} recovered, marker evacuated`, () => w.allRecovered && w.reasons.some((r) => r.startsWith("nova-ha:evacuated")), {
       timeoutMs: 120_000, describe: () => `flags ${JSON.stringify(w.flags)}, reasons ${JSON.stringify(w.reasons)}, not recovered: ${w.notRecovered()}`,
     });
