@@ -29,7 +29,7 @@ export interface BackendDeps {
   readonly onSharedStorage: boolean;
   /** A recovery running longer than this is reported stalled (logs and marker); it is followed on, never started again. */
   readonly stallAfterMs: number;
-  /** Records a change of ref or state in the host's `evacuating` marker (fields: driver, ref, state). */
+  /** Records ref and state in the host's `evacuating` marker (fields: driver, ref, state), at every poll; writes only what changed. */
   readonly onHandOver: (host: string, fields: Record<string, string>) => Promise<void>;
   /** Records a host whose back-end reported an end (fields: driver, ref, outcome); awaited before the host counts as done. */
   readonly onHostDone: (report: HostReport, fields: Record<string, string>) => Promise<void>;
@@ -116,13 +116,15 @@ async function advance(deps: BackendDeps, item: Followed, signal: AbortSignal, n
   }
   const runningFor = now - target.startedAt;
   const state: HandOverState = progress.state === "running" && runningFor > deps.stallAfterMs ? "stalled" : progress.state;
-  if (state !== item.recorded.state || ref !== item.recorded.ref) {
-    try {
-      await deps.onHandOver(target.host, { ...fields, state });
-      item.recorded = { ref, state };
-    } catch (error) {
-      deps.log.warn({ host: target.host, err: oneLine(error) }, "could not record the back-end's progress in Nova's marker; trying at the next poll");
-    }
+  const changed = state !== item.recorded.state || ref !== item.recorded.ref;
+  // Asked at every poll: the pass writes only what differs (a back-end may have written its own reason over ours).
+  try {
+    await deps.onHandOver(target.host, { ...fields, state });
+    item.recorded = { ref, state };
+  } catch (error) {
+    deps.log.warn({ host: target.host, err: oneLine(error) }, "could not record the back-end's progress in Nova's marker; trying at the next poll");
+  }
+  if (changed) {
     if (state === "stalled") {
       deps.log.warn({ ...where, running_s: Math.round(runningFor / 1000) },
         "the back-end's recovery of the host is stalled (running past backend_stall_timeout): followed on, never started again; see docs/backends.md");

@@ -15,7 +15,7 @@ import type { OriginalState } from "./memory/power-state-memory.js";
 import type { HostReport } from "./engine/recovery-report.js";
 import type { RecoveryTarget } from "./engine/snapshot.js";
 import { SELECTION_MODES, type SelectionMode } from "./engine/evacuable.js";
-import { driverFields, driverOfHost } from "./drivers/driver-choice.js";
+import { DRIVER_FIELD, driverFields, driverOfHost, isBackendDisableReason } from "./drivers/driver-choice.js";
 import { parseNovaMarker } from "./host/nova-marker.js";
 import { recoverByDriver, type DrivenTarget, type PassDrivers } from "./recover-by-driver.js";
 
@@ -105,9 +105,11 @@ async function markInProgress(deps: PassDeps, host: FailedHost, flags: ReadonlyM
  * an unfencing re-enabled meanwhile (a peer's fence_compute on) or that an operator disabled for a reason of their
  * own is left as it is. Returns whether it wrote.
  */
-async function rewritePendingMarker(deps: PassDeps, host: FailedHost, reason: string): Promise<boolean> {
+async function rewritePendingMarker(deps: PassDeps, host: FailedHost, reason: string, overBackend = false): Promise<boolean> {
   const [current] = await deps.openstack.compute.listServices({ host: host.service.host });
-  if (!current || !mayRecord(current)) return false;
+  // A host handed to a back-end: the back-end's own disable reason (Masakari writes one over ours) is taken back.
+  if (!current || !(mayRecord(current) || (overBackend && isBackendDisableReason(current)))) return false;
+  if (current.disabledReason === reason) return true;
   await deps.openstack.compute.disable(current, reason);
   return true;
 }
@@ -120,7 +122,7 @@ async function recordSelection(deps: PassDeps, host: FailedHost, selection: Sele
 /** Records "done" in Nova and attrd for a finished host. */
 async function markDone(deps: PassDeps, host: FailedHost, report: HostReport, now: number, fields: Record<string, string> = {}): Promise<void> {
   const reason = evacuatedMarker(new Date(now), report, fields);
-  if (!(await rewritePendingMarker(deps, host, reason))) deps.log.info({ host: host.service.host }, "the service no longer carries our marker (unfenced, or disabled by someone else): left as it is");
+  if (!(await rewritePendingMarker(deps, host, reason, DRIVER_FIELD in fields))) deps.log.info({ host: host.service.host }, "the service no longer carries our marker (unfenced, or disabled by someone else): left as it is");
   const attrdHost = host.flag ?? host.service.host;
   await deps.attrd.update(attrdHost, DONE_VALUE).catch((error: unknown) =>
     deps.log.warn({ host: attrdHost, err: oneLine(error) }, "could not clear the attrd flag; Nova's marker says done"));
@@ -236,7 +238,7 @@ export async function recoveryPass(deps: PassDeps, run: EngineRun): Promise<Pass
       const host = fenced.find((item) => item.service.host === hostName);
       const target = picked.get(hostName);
       const startedAt = drivenBy.get(hostName)?.startedAt;
-      if (host && target && startedAt !== undefined) await rewritePendingMarker(deps, host, evacuatingMarker(new Date(startedAt), target.since, deps.node, fields));
+      if (host && target && startedAt !== undefined) await rewritePendingMarker(deps, host, evacuatingMarker(new Date(startedAt), target.since, deps.node, fields), true);
     };
     const driven = (list: readonly RecoveryTarget[]): DrivenTarget[] => list.map((target) => ({ target, ...(drivenBy.get(target.host) ?? { driver: "nova", startedAt: target.notBefore }) }));
     const reports = await recoverByDriver({

@@ -79,14 +79,20 @@ export class MasakariDriver implements RecoveryDriver {
     }
   }
 
-  /** This failure's notification: same source host and generated_time. */
+  /**
+   * This failure's notification: same source host and generated_time; else the newest of the host generated since then
+   * (a later failure of the host is fenced again, with a later time: a notification after this one's fencing is this
+   * failure's, even when the time the pass knows is not the one it was sent with).
+   */
   private async find(hostname: string, generatedTime: string): Promise<Notification | undefined> {
     const hostUuid = await this.hostUuid(hostname);
     if (!hostUuid) return undefined;
     const wanted = Date.parse(generatedTime);
     const since = new Date(wanted - 1000).toISOString();
-    const list = await this.api.listNotifications({ generatedSince: since, sourceHostUuid: hostUuid });
-    return list.find((n) => n.type === "COMPUTE_HOST" && masakariTimeMs(n.generatedTime) === wanted);
+    const list = (await this.api.listNotifications({ generatedSince: since, sourceHostUuid: hostUuid }))
+      .filter((n) => n.type === "COMPUTE_HOST" && masakariTimeMs(n.generatedTime) >= wanted);
+    const newest = [...list].sort((a, b) => masakariTimeMs(b.generatedTime) - masakariTimeMs(a.generatedTime))[0];
+    return list.find((n) => masakariTimeMs(n.generatedTime) === wanted) ?? newest;
   }
 
   /** The host's uuid in its failover segment (cached: it changes only when the segment is rebuilt). */

@@ -69,6 +69,26 @@ describe("recoveryPass with a recovery back-end", () => {
     expect(evacuatePosts(sim).size).toBe(0); // our engine sent nothing: Masakari recovers
   });
 
+  it("takes its marker back when Masakari writes its own disable reason over it, and records the end over it", async () => {
+    const m = fakeMasakari({ details: ["Successfully evacuate instances 'a,b' from host 'compute-1'"] });
+    let polls = 0;
+    fake = await startFakeBackends(async (req) => {
+      const reply = m.handler(req);
+      if (req.method === "POST" && req.path === "/notifications") {
+        // Masakari's first task disables the host with its own reason (masakari.conf [host_failure] service_disable_reason).
+        const [service] = await openstack.compute.listServices({ host: "compute-1" });
+        await openstack.compute.disable(service!, "Masakari detected host failed.");
+      }
+      if (req.path === "/notifications/n-1" && ++polls === 3) m.notifications[0]!.status = "finished";
+      return reply;
+    });
+    await fenceInSim(sim, openstack, "compute-1");
+    const attrd = new MemoryAttrd({ "compute-1": "yes" });
+    const result = await recoveryPass(deps(attrd, "masakari"), simRun());
+    expect(result.reports).toEqual([expect.objectContaining({ host: "compute-1", done: true, recovered: 2 })]);
+    expect(markerOf("compute-1")).toMatchObject({ kind: "ours", phase: "evacuated", fields: { driver: "masakari", ref: "n-1", outcome: "done" } });
+  });
+
   it("leaves the host pending while Masakari is down at fencing, and the next pass hands it over once Masakari is back", async () => {
     const m = fakeMasakari();
     let down = true;

@@ -95,6 +95,18 @@ describe("MasakariDriver", () => {
     expect(fake.calls("masakari").filter((c) => c.method === "POST")).toHaveLength(0);
   });
 
+  it("follows the host's newest notification sent after the failure when the pass no longer knows the exact time (its marker was overwritten)", async () => {
+    const m = fakeMasakari();
+    m.notifications.push(
+      { notification_uuid: "n-old", status: "finished", type: "COMPUTE_HOST", generated_time: "2026-12-07T02:40:00.000000", source_host_uuid: "h-2" },
+      { notification_uuid: "n-now", status: "running", type: "COMPUTE_HOST", generated_time: "2026-12-07T03:00:00.000000", source_host_uuid: "h-2" },
+    );
+    const fake = await bench.start(m.handler);
+    const progress = await bench.masakari().advance({ ...HOST, fencedAt: "2026-12-07T02:50:00.000Z" }, signal);
+    expect(progress).toMatchObject({ state: "running", ref: "n-now" });
+    expect(fake.calls("masakari").filter((c) => c.method === "POST")).toHaveLength(0);
+  });
+
   it("looks the failure up again when the recorded notification is gone (404)", async () => {
     const m = fakeMasakari();
     await bench.start(m.handler);
