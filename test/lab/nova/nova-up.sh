@@ -162,8 +162,10 @@ daemon_start() {
     if [ -n "$port" ] && [ "$port" != - ] && port_busy "$port"; then
         die "port $port for $name is taken by a process that is not this lab's (another lab running?)"
     fi
-    # Not a process-group leader, so setsid does not fork and $! is the daemon itself.
-    setsid env "$MARK" "$@" >>"$LOGS/$name.out" 2>&1 </dev/null &
+    # Not a process-group leader, so setsid does not fork and $! is the daemon itself. Descriptors above 2
+    # are closed first: a daemon that inherited the lock of `flock /tmp/nha-nova-lab.lock nova-up.sh` held the
+    # lab's lock for as long as it ran, and every later flock waited for nova-down.sh.
+    (close_inherited_fds && exec setsid env "$MARK" "$@") >>"$LOGS/$name.out" 2>&1 </dev/null &
     p=$!
     start=$(proc_start "$p") || start_failed "$name" "$p"
     printf '%s %s\n' "$p" "$start" >"$RUN/$name.pid.tmp"
@@ -176,6 +178,16 @@ daemon_start() {
         sleep 0.05
     done
     say "started $name (pid $p)"
+}
+
+# close_inherited_fds: closes every descriptor of this (sub)shell above 2.
+close_inherited_fds() {
+    local fd
+    for fd in /proc/$BASHPID/fd/*; do
+        fd=${fd##*/}
+        [ "$fd" -gt 2 ] && { eval "exec $fd>&-"; } 2>/dev/null
+    done
+    return 0
 }
 
 # start_failed NAME PID: the daemon exited at once; show its output and die.
