@@ -4,7 +4,9 @@ import { execa } from "execa";
 import { type LabSession, ZED_MAX, waitFor } from "./lab.js";
 
 /** nova-compute.sh, which crashes (kill), stops and starts one compute of the lab. */
-const COMPUTE_SCRIPT = resolve(import.meta.dirname, "../lab/nova-compute.sh");
+const COMPUTE_SCRIPT = resolve(import.meta.dirname, "../lab/nova/nova-compute.sh");
+/** The lab's compute hosts (nova-up.sh's NCOMPUTE default): compute-1..3. */
+export const LAB_COMPUTES = [1, 2, 3] as const;
 
 /** A nova-compute service as GET /os-services shows it at 2.93. */
 export interface NovaService {
@@ -160,8 +162,11 @@ export async function migrateTo(lab: LabSession, id: string, host: string): Prom
   return waitForServer(lab, id, { status: before.status === "ERROR" ? "ACTIVE" : before.status, host });
 }
 
-/** Runs test/lab/nova/nova-compute.sh: kill (crash), stop, start (waits until it reported) or status of compute-N. */
-export async function computeControl(command: "kill" | "stop" | "start" | "status", n: number): Promise<{ exitCode: number; output: string }> {
+/**
+ * Runs test/lab/nova/nova-compute.sh: kill (crash), stop, start (waits until it reported), clean (drops stray guests,
+ * restarting the compute if it has any) or status of compute-N.
+ */
+export async function computeControl(command: "kill" | "stop" | "start" | "clean" | "status", n: number): Promise<{ exitCode: number; output: string }> {
   const result = await execa("bash", [COMPUTE_SCRIPT, command, String(n)], { reject: false, all: true, timeout: 180_000, stdin: "ignore" });
   if (command !== "status" && result.exitCode !== 0) throw new Error(`nova-compute.sh ${command} ${n} failed: ${result.all}`);
   return { exitCode: result.exitCode ?? -1, output: String(result.all) };
@@ -183,4 +188,18 @@ export async function restoreCompute(lab: LabSession, n: number): Promise<NovaSe
     const s = await computeService(lab, host);
     return s.state === "up" && s.status === "enabled" && !s.forced_down ? s : undefined;
   }, 90_000, 1000);
+}
+
+/**
+ * Puts the lab back as seeded around compute-N: the compute running and unfenced, the servers named `prefix…` gone,
+ * no stray guest on any compute (a rebuild onto a compute that still holds the server's guest fails with InstanceExists,
+ * and the evacuation is retried elsewhere: a second record), and the seeded lab-vm-N home again.
+ */
+export async function restoreSeededHost(lab: LabSession, n: number, prefix: string): Promise<void> {
+  const host = `compute-${n}`;
+  await restoreCompute(lab, n);
+  await deleteServersNamed(lab, prefix);
+  for (const compute of LAB_COMPUTES) await computeControl("clean", compute);
+  const seeded = await serverNamed(lab, `lab-vm-${n}`);
+  if (seeded.host !== host) await migrateTo(lab, seeded.id, host);
 }

@@ -5,7 +5,7 @@ import { useFakeAttrd, type FakeAttrd } from "../fakes/fake-attrd.js";
 import { BUNDLES, type OcfResource, fenceStdin, ocfResource, requireBundle } from "./bundles.js";
 import { type LabSession, ZED_MAX, requireLab, waitFor } from "./lab.js";
 import {
-  type NovaServer, bootServers, computeControl, computeService, deleteServersNamed, getServer, migrateTo, restoreCompute, serverNamed, serversOnHost,
+  type NovaServer, bootServers, computeControl, computeService, getServer, restoreSeededHost, serversOnHost,
 } from "./lab-compute.js";
 
 /** The crashed host: compute-3, with seeded lab-vm-3 (evacuable, ACTIVE) and lab-vm-6 (not evacuable, SHUTOFF). */
@@ -26,12 +26,9 @@ function credentials(): Record<string, string> {
   return { auth_url: c.authUrl, username: c.username, password: c.password, tenant_name: c.projectName, user_domain: c.userDomainName };
 }
 
-/** Puts the lab back as seeded: compute-3 running, unfenced; lab-vm-3 home again; our servers gone. */
-async function restoreLab(): Promise<void> {
-  await restoreCompute(lab, N);
-  await deleteServersNamed(lab, PREFIX);
-  const seeded = await serverNamed(lab, "lab-vm-3");
-  if (seeded.host !== HOST) await migrateTo(lab, seeded.id, HOST);
+/** Puts the lab back as seeded: compute-3 running, unfenced; lab-vm-3 home again; our servers gone; no stray guests. */
+function restoreLab(): Promise<void> {
+  return restoreSeededHost(lab, N, PREFIX);
 }
 
 async function evacuationsSince(since: string): Promise<{ instance_uuid: string; status: string; dest_compute: string }[]> {
