@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: setup, typecheck, lint, build, unit tests, the real Pacemaker lab, the real Nova lab.
-# NOVA_LAB=skip leaves out the real Nova stage (say so loudly); PACEMAKER_LAB=skip likewise.
+# NOVA_LAB=skip leaves out the real Nova stage (say so loudly); PACEMAKER_LAB=skip and PACEMAKER3_LAB=skip likewise.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -39,6 +39,17 @@ else
   run_vitest integration
 fi
 
+if [ "${PACEMAKER3_LAB:-run}" = skip ]; then
+  echo "PACEMAKER3_LAB=skip: the integration tests on Pacemaker 3.0 (Debian 13 chroot) were NOT run"
+else
+  stage "integration tests on Pacemaker 3.0 (Debian 13 chroot; made once per machine, see test/lab/pacemaker/README.md)"
+  # Inside the chroot the repository is /work/repo and /tmp is the chroot's: the report goes to the repository's .lab/.
+  mkdir -p .lab
+  LAB_SUITE=trixie bash test/lab/pacemaker/lab-suite.sh vitest --project integration --reporter=default --reporter=json \
+    --outputFile=/work/repo/.lab/integration-pacemaker-3.0.json test/integration/node-failure.test.ts test/integration/peer-mixes.test.ts || status=1
+  mv -f .lab/integration-pacemaker-3.0.json "$REPORTS/" 2>/dev/null || true
+fi
+
 if [ "${NOVA_LAB:-run}" = skip ]; then
   echo "NOVA_LAB=skip: the real-Nova tests were NOT run"
 else
@@ -50,6 +61,19 @@ else
     tail -n 5 "$REPORTS/nova-up.log"
     stage "tests against the real Nova lab"
     run_vitest nova
+    if [ "${BACKENDS_LAB:-run}" = skip ]; then
+      echo "BACKENDS_LAB=skip: NovaEvacuate through Masakari and Mistral was NOT run"
+    else
+      # The same lab plus Masakari 14 and Mistral 15 (Debian packages, installed on first use): one failure recovered
+      # end to end through NovaEvacuate with each back-end; the rest of the backends project runs on demand (docs/backends.md).
+      stage "recovery back-ends (Masakari, Mistral) through NovaEvacuate on the real Nova lab"
+      if bash test/lab/backends/masakari-up.sh >>"$REPORTS/backends-up.log" 2>&1 && bash test/lab/backends/mistral-up.sh >>"$REPORTS/backends-up.log" 2>&1; then
+        npx vitest run --project backends test/backends/nova-evacuate-drivers.test.ts --reporter=default --reporter=json --outputFile="$REPORTS/backends.json" || status=1
+      else
+        echo "Masakari or Mistral did not come up; last lines of their log:"; tail -n 30 "$REPORTS/backends-up.log"; status=1
+      fi
+      bash test/lab/backends/backends-down.sh >/dev/null 2>&1 || true
+    fi
   else
     echo "the real Nova lab did not come up; last lines of its log:"; tail -n 30 "$REPORTS/nova-up.log"; status=1
   fi

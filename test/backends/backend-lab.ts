@@ -12,9 +12,9 @@ import { computeControl, computeService, getServer, migrateTo, type NovaServer, 
 /** The environment the project's CLI and the drivers read the lab's credentials from. */
 export const LAB_ENV: NodeJS.ProcessEnv = { ...process.env, OS_CLIENT_CONFIG_FILE: LAB_CLOUDS_YAML, OS_CLOUD: LAB_CLOUD, OS_INTERFACE: "public" };
 
-/** Runs one of test/lab's scripts (masakari-up.sh, mistral-up.sh, backends-down.sh ...) and returns its output. */
+/** Runs one of test/lab/backends' scripts (masakari-up.sh, mistral-up.sh, backends-down.sh ...) and returns its output. */
 export async function labScript(script: string, args: readonly string[] = [], env: Record<string, string> = {}): Promise<string> {
-  const result = await execa("bash", [resolve(import.meta.dirname, "../lab", script), ...args], {
+  const result = await execa("bash", [resolve(import.meta.dirname, "../lab/backends", script), ...args], {
     reject: false, all: true, timeout: 300_000, stdin: "ignore", env: { LAB: LAB_DIR, SKIP_APT: "1", ...env },
   });
   if (result.exitCode !== 0) throw new Error(`${script} ${args.join(" ")} failed (exit ${result.exitCode}): ${String(result.all).slice(-2000)}`);
