@@ -2,15 +2,15 @@
 // it, and each refusal) and stops that put an instance back in the power state it had before its host failed.
 import { oneLine } from "../../kit/agent-error.js";
 import type { EngineDeps } from "./engine-types.js";
-import type { InstancePlan, RequestFailures } from "./plan-host.js";
+import type { AcceptedRequest, InstancePlan, RequestFailures } from "./plan-host.js";
 import type { EvacuationClock } from "./poll-timing.js";
 import type { RecoveryOptions } from "./recovery-options.js";
 import type { Candidate } from "./schedule.js";
 
 /** Where the outcome of each request is kept. */
 export interface RequestMemory {
-  /** Accepted evacuations, per instance: this failure's records known when it was accepted. */
-  readonly accepted: Map<string, number>;
+  /** Accepted evacuations whose record no look has shown yet, per instance. */
+  readonly accepted: Map<string, AcceptedRequest>;
   readonly failures: Map<string, RequestFailures>;
   /** Each host's failure id (its `since`, ISO), written into its instances' failures. */
   readonly failureOf: (host: string) => string;
@@ -30,7 +30,7 @@ export async function submitEvacuations(
       try {
         const sentAt = clock();
         await deps.openstack.compute.evacuate(plan.id, { onSharedStorage: options.onSharedStorage });
-        memory.accepted.set(plan.id, plan.evacuationsSeen ?? 0);
+        memory.accepted.set(plan.id, { host, name: plan.name, acceptedAt: clock(), recordsKnown: plan.evacuationsSeen ?? 0 });
         timing.submitted(plan.id, host, sentAt, clock());
         accepted.add(plan.id);
         deps.log.info({ host, instance: plan.id, server: plan.name, attempt: plan.attempts + 1 }, "evacuation requested");

@@ -36,12 +36,19 @@ export interface RequestFailures {
   readonly failure?: string;
 }
 
+/** One evacuation Nova accepted: from which host, when (our clock), and how many of this failure's records of it were known then. */
+export interface AcceptedRequest {
+  readonly host: string;
+  readonly name: string;
+  readonly acceptedAt: number;
+  readonly recordsKnown: number;
+}
+
 /**
- * Evacuations Nova accepted whose record no look has shown yet, per instance: how many of this failure's evacuation
- * records of the instance were known when the request was accepted. Until a newer one shows, the instance is in
- * progress, whatever a look that missed the record says.
+ * Evacuations Nova accepted whose record no look has shown yet, per instance. Until a newer record shows, the
+ * instance is in progress, whatever a look that missed the record says, even one that no longer finds it anywhere.
  */
-export type AcceptedRequests = ReadonlyMap<string, number>;
+export type AcceptedRequests = ReadonlyMap<string, AcceptedRequest>;
 
 /** The start of the whole second a Nova time falls in: Nova on MariaDB keeps whole seconds. */
 function wholeSecond(ms: number): number {
@@ -152,9 +159,9 @@ export function planHost(
     const selection = selector(server);
     // What was sent is followed whatever the selection says now. Accepted by Nova, its record not seen yet (a look
     // may miss it): in progress, never sent again.
-    const unseen = accepted.has(server.id) && migrations.length <= (accepted.get(server.id) ?? 0);
-    if (unseen) {
-      plans.push({ ...base, attempts: Math.max(attempts, (accepted.get(server.id) ?? 0) + 1), outcome: "in-progress", reason: "evacuation accepted", ready: false, placing: true, awaitingRecord: true });
+    const request = accepted.get(server.id);
+    if (request && migrations.length <= request.recordsKnown) {
+      plans.push({ ...base, attempts: Math.max(attempts, request.recordsKnown + 1), outcome: "in-progress", reason: "evacuation accepted", ready: false, placing: true, awaitingRecord: true });
       continue;
     }
     // An evacuation's task state says one runs even before its record shows (Nova lists a record by changes-since
@@ -199,6 +206,21 @@ export function planHost(
       reason: attempts > 0 ? `retry ${attempts + 1} of ${options.retryLimit}${lastError ? ` after ${lastError}` : ""}` : undefined,
       ready: now >= Math.max(retryAt, snapshot.notBefore),
     });
+  }
+
+  // Accepted here, and in no record nor on the host in this look: in progress until its record shows (READ_ORDER in
+  // snapshot.ts says why a look should not miss it; this keeps the instance even if one does).
+  for (const [instanceId, request] of accepted) {
+    if (request.host !== snapshot.host || onHostIds.has(instanceId) || byInstance.has(instanceId)) continue;
+    const nowOn = snapshot.changed.get(instanceId);
+    const base = {
+      id: instanceId, name: nowOn?.name ?? request.name, attempts: request.recordsKnown + 1, host: nowOn?.host ?? null,
+      status: nowOn?.status ?? "UNKNOWN", priority: 0, created: nowOn?.created ?? "", ready: false,
+    };
+    const waited = now - request.acceptedAt;
+    if (nowOn?.status === "DELETED") plans.push({ ...base, outcome: "skipped", reason: "deleted while being recovered" });
+    else if (waited > options.instanceTimeoutMs) plans.push({ ...base, outcome: "failed", reason: `accepted ${Math.round(waited / 1000)} s ago, and Nova has shown no record of it since` });
+    else plans.push({ ...base, outcome: "in-progress", reason: "evacuation accepted; its record has not shown yet", placing: true, awaitingRecord: true });
   }
 
   for (const [instanceId, migrations] of byInstance) {

@@ -8,7 +8,7 @@ import { failureTime } from "../host/failure-time.js";
 import { markSubmitted, restorePowerStates, submitEvacuations, type RequestMemory } from "./engine-requests.js";
 import type { EngineDeps, EngineRun, ProbeResult } from "./engine-types.js";
 import { EvacuableTagSource } from "./evacuable-tags.js";
-import { planHost, undecidedSelection, type HostSnapshot, type InstancePlan, type RequestFailures } from "./plan-host.js";
+import { planHost, undecidedSelection, type AcceptedRequest, type HostSnapshot, type InstancePlan, type RequestFailures } from "./plan-host.js";
 import { EvacuationClock } from "./poll-timing.js";
 import { withProbedClaims } from "./probe-claims.js";
 import { countOutcomes, type HostReport } from "./recovery-report.js";
@@ -58,7 +58,7 @@ export class RecoveryRun {
   private readonly failures: Map<string, RequestFailures>;
   private readonly originalStates: Map<string, OriginalState>;
   /** Accepted evacuations whose record no look has shown yet: never sent again meanwhile. */
-  private readonly accepted = new Map<string, number>();
+  private readonly accepted = new Map<string, AcceptedRequest>();
   private discovery: Promise<RecoveryTarget[]> | undefined;
   private discoveredAt: number;
   private lookedAt = { startedAt: 0, endedAt: 0 };

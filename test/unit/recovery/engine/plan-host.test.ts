@@ -5,6 +5,8 @@ import { planHost, type HostSnapshot, type InstancePlan, type RequestFailures } 
 import { migration, novaTime, OPTIONS, server, SINCE, snapshot } from "../fixtures.js";
 
 const NO_FAILURES = new Map<string, RequestFailures>();
+/** srv-1's evacuation from compute-1, accepted before any record of it was seen. */
+const ACCEPTED_SRV1 = new Map([["srv-1", { host: "compute-1", name: "vm-1", acceptedAt: SINCE + 2_000, recordsKnown: 0 }]]);
 
 /** Plans a snapshot at `seconds` after the failure and returns the one plan of `id`. */
 function planOf(
@@ -69,11 +71,32 @@ describe("planHost, an instance still on the failed host", () => {
   });
 
   it("with an evacuation accepted whose record no look has shown yet, is in progress and never ready", () => {
-    const result = planHost(snapshot({ onHost: [server()] }), new Map(), OPTIONS, SINCE + 5_000, new Map(), new Map([["srv-1", 0]]));
+    const result = planHost(snapshot({ onHost: [server()] }), new Map(), OPTIONS, SINCE + 5_000, new Map(), ACCEPTED_SRV1);
     expect(result[0]).toMatchObject({ outcome: "in-progress", ready: false, placing: true, awaitingRecord: true });
-    const seen = planHost(snapshot({ onHost: [server()], evacuations: [migration({ status: "accepted" })] }), new Map(), OPTIONS, SINCE + 5_000, new Map(), new Map([["srv-1", 0]]));
+    const seen = planHost(snapshot({ onHost: [server()], evacuations: [migration({ status: "accepted" })] }), new Map(), OPTIONS, SINCE + 5_000, new Map(), ACCEPTED_SRV1);
     expect(seen[0]).toMatchObject({ outcome: "in-progress", reason: "accepted" });
     expect(seen[0]?.awaitingRecord).toBeUndefined();
+  });
+
+  it("with an accepted evacuation, stays in progress when a look saw it neither on the host nor in a record", () => {
+    // Two listings of one look answered either side of a destination's claim: the server listing after it (the
+    // server has left the host), the records listing before it (a just-accepted record has no updated_at yet, and
+    // changes-since skips it). The instance must not drop out of the host's plan, or the host is done unverified.
+    const moved = server({ host: "compute-3", status: "ACTIVE", taskState: "rebuild_spawning" });
+    const plans = planHost(snapshot({ onHost: [], evacuations: [], changed: new Map([["srv-1", moved]]) }), new Map(), OPTIONS, SINCE + 5_000, new Map(), ACCEPTED_SRV1);
+    expect(plans).toEqual([expect.objectContaining({ id: "srv-1", outcome: "in-progress", ready: false, awaitingRecord: true })]);
+    const unknown = planHost(snapshot({ onHost: [], evacuations: [] }), new Map(), OPTIONS, SINCE + 5_000, new Map(), ACCEPTED_SRV1);
+    expect(unknown).toEqual([expect.objectContaining({ id: "srv-1", outcome: "in-progress", awaitingRecord: true })]);
+    // Deleted meanwhile: skipped. Never seen again for longer than the instance timeout: failed, with the reason.
+    const deleted = new Map([["srv-1", server({ host: null, status: "DELETED" })]]);
+    expect(planHost(snapshot({ onHost: [], changed: deleted }), new Map(), OPTIONS, SINCE + 5_000, new Map(), ACCEPTED_SRV1)).toEqual([
+      expect.objectContaining({ id: "srv-1", outcome: "skipped", reason: "deleted while being recovered" }),
+    ]);
+    expect(planHost(snapshot({ onHost: [] }), new Map(), OPTIONS, SINCE + 2_000 + 301_000, new Map(), ACCEPTED_SRV1)).toEqual([
+      expect.objectContaining({ id: "srv-1", outcome: "failed", reason: "accepted 301 s ago, and Nova has shown no record of it since" }),
+    ]);
+    // Another host's accepted evacuation is not this host's.
+    expect(planHost(snapshot({ host: "compute-9", onHost: [], evacuations: [] }), new Map(), OPTIONS, SINCE + 5_000, new Map(), ACCEPTED_SRV1)).toEqual([]);
   });
 
   it.each([
