@@ -15,7 +15,7 @@ import type { OriginalState } from "./memory/power-state-memory.js";
 import type { HostReport } from "./engine/recovery-report.js";
 import type { RecoveryTarget } from "./engine/snapshot.js";
 import { SELECTION_MODES, type SelectionMode } from "./engine/evacuable.js";
-import { DRIVER_FIELD, driverFields, driverOfHost, isBackendDisableReason } from "./drivers/driver-choice.js";
+import { DRIVER_FIELD, driverFields, driverOfHost } from "./drivers/driver-choice.js";
 import { parseNovaMarker } from "./host/nova-marker.js";
 import { recoverByDriver, type DrivenTarget, type PassDrivers } from "./recover-by-driver.js";
 
@@ -108,7 +108,7 @@ async function markInProgress(deps: PassDeps, host: FailedHost, flags: ReadonlyM
 async function rewritePendingMarker(deps: PassDeps, host: FailedHost, reason: string, overBackend = false): Promise<boolean> {
   const [current] = await deps.openstack.compute.listServices({ host: host.service.host });
   // A host handed to a back-end: the back-end's own disable reason (Masakari writes one over ours) is taken back.
-  if (!current || !(mayRecord(current) || (overBackend && isBackendDisableReason(current)))) return false;
+  if (!current || !mayRecord(current, overBackend)) return false;
   if (current.disabledReason === reason) return true;
   await deps.openstack.compute.disable(current, reason);
   return true;

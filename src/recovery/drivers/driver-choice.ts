@@ -41,14 +41,3 @@ export function recoveredThroughMasakari(disabledReason: string | null | undefin
   const marker = parseNovaMarker(disabledReason);
   return marker.kind === "ours" && marker.phase === "evacuated" && marker.fields[DRIVER_FIELD] === "masakari";
 }
-
-/**
- * Reasons a back-end writes over ours when it disables the host itself: Masakari's `[host_failure]
- * service_disable_reason`, left at its default. The pass takes such a host's marker back, so that its state stays ours.
- */
-export const BACKEND_DISABLE_REASONS: readonly string[] = ["Masakari detected host failed."];
-
-/** True for a disabled service whose reason is a back-end's own (not ours, not an operator's). */
-export function isBackendDisableReason(service: { readonly status: string; readonly disabledReason: string | null }): boolean {
-  return service.status === "disabled" && BACKEND_DISABLE_REASONS.includes((service.disabledReason ?? "").trim());
-}

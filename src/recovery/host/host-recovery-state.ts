@@ -172,9 +172,21 @@ export function pickUpStep(service: Pick<ComputeService, "disabledReason">): Mar
   return MARKER_RULES[reasonReading(service.disabledReason)].pickUp;
 }
 
-/** Whether the pass may write its selection or `evacuated` over the service as it is now: only over our pending marker. */
-export function mayRecord(service: Pick<ComputeService, "status" | "disabledReason">): boolean {
-  return service.status === "disabled" && MARKER_RULES[reasonReading(service.disabledReason)].record;
+/**
+ * Reasons a recovery back-end writes over ours when it disables the host itself: Masakari's `[host_failure]
+ * service_disable_reason`, left at its default (masakari/engine/drivers/taskflow/host_failure.py).
+ */
+export const BACKEND_DISABLE_REASONS: readonly string[] = ["Masakari detected host failed."];
+
+/**
+ * Whether the pass may write its selection, hand-over state or `evacuated` over the service as it is now: only over
+ * our pending marker; for a host handed to a back-end (`handedOver`), also over that back-end's own reason, to take
+ * the host's state back.
+ */
+export function mayRecord(service: Pick<ComputeService, "status" | "disabledReason">, handedOver = false): boolean {
+  if (service.status !== "disabled") return false;
+  if (MARKER_RULES[reasonReading(service.disabledReason)].record) return true;
+  return handedOver && BACKEND_DISABLE_REASONS.includes((service.disabledReason ?? "").trim());
 }
 
 /** Whether unfencing may re-enable a disabled service: ours always, reasonless only after an evacuation through attrd, foreign never. */

@@ -137,6 +137,20 @@ describe("the protocol table, cell by cell", () => {
   });
 });
 
+describe("mayRecord over a back-end's own reason", () => {
+  it.each<[string, ComputeService["status"], string | null, boolean, boolean]>([
+    ["Masakari's own reason over ours", "disabled", "Masakari detected host failed.", false, true],
+    ["Masakari's reason with blanks around it", "disabled", " Masakari detected host failed.\n", false, true],
+    ["our pending marker", "disabled", REASON.evacuating, true, true],
+    ["an operator's reason", "disabled", "disk swap", false, false],
+    ["no reason", "disabled", null, false, false],
+    ["Masakari's reason on an enabled service", "enabled", "Masakari detected host failed.", false, false],
+  ])("%s: written over only as the table says, by our engine and for a host handed to a back-end", (_title, status, disabledReason, ours, handedOver) => {
+    expect(mayRecord({ status, disabledReason })).toBe(ours);
+    expect(mayRecord({ status, disabledReason }, true)).toBe(handedOver);
+  });
+});
+
 describe("hostPhase", () => {
   /** A fenced service (forced down, down, disabled) with this reason. */
   const fenced = (reason: string | null): ComputeService => ({
