@@ -5,7 +5,7 @@ import { createMasakariApi } from "../openstack/masakari/masakari-api.js";
 import { createMistralApi } from "../openstack/mistral/mistral-api.js";
 import { DRIVER_FIELD, REF_FIELD } from "../recovery/drivers/driver-choice.js";
 import type { BackendDriverName } from "../recovery/drivers/recovery-driver.js";
-import { parseNovaMarker } from "../recovery/host/nova-marker.js";
+import { markerFields } from "../recovery/host/host-recovery-state.js";
 import { connectBackend } from "./backend-connection.js";
 import type { HostStatus } from "./host-status.js";
 
@@ -20,12 +20,11 @@ export type BackendReader = (driver: BackendDriverName, ref: string) => Promise<
 
 /** A host's back-end hand-over as its marker records it; undefined when its recovery is our engine's. */
 function handOver(row: HostStatus): { driver: BackendDriverName; ref?: string; state?: string; outcome?: string } | undefined {
-  const marker = parseNovaMarker(row.service?.disabledReason);
-  if (marker.kind !== "ours") return undefined;
-  const driver = marker.fields[DRIVER_FIELD];
+  const fields = markerFields(row.service?.disabledReason);
+  const driver = fields[DRIVER_FIELD];
   if (driver !== "masakari" && driver !== "mistral") return undefined;
-  const { state, outcome } = marker.fields;
-  const ref = marker.fields[REF_FIELD];
+  const { state, outcome } = fields;
+  const ref = fields[REF_FIELD];
   return { driver, ...(ref ? { ref } : {}), ...(state ? { state } : {}), ...(outcome ? { outcome } : {}) };
 }
 

@@ -16,7 +16,6 @@ import type { HostReport } from "./engine/recovery-report.js";
 import type { RecoveryTarget } from "./engine/snapshot.js";
 import { SELECTION_MODES, type SelectionMode } from "./engine/evacuable.js";
 import { DRIVER_FIELD, driverFields, driverOfHost } from "./drivers/driver-choice.js";
-import { parseNovaMarker } from "./host/nova-marker.js";
 import { recoverByDriver, type DrivenTarget, type PassDrivers } from "./recover-by-driver.js";
 
 /** What a pass needs from the outside world. */
@@ -80,7 +79,7 @@ function findFailedHosts(flags: ReadonlyMap<string, string>, services: readonly 
  */
 async function markInProgress(deps: PassDeps, host: FailedHost, flags: ReadonlyMap<string, string>, now: number): Promise<{ target: RecoveryTarget; attrd: Promise<void>; driven: Omit<DrivenTarget, "target"> }> {
   const { service } = host;
-  const chosen = driverOfHost(parseNovaMarker(service.disabledReason), deps.drivers?.configured ?? "nova");
+  const chosen = driverOfHost(service.disabledReason, deps.drivers?.configured ?? "nova");
   const since = failureTime(service, now);
   let startedAt = now;
   let selection: SelectionMode | undefined;

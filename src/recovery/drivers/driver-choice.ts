@@ -1,5 +1,5 @@
 // Which recovery driver a host's recovery goes through, and how that choice and the back-end's id are kept in the Nova marker.
-import { parseNovaMarker, type NovaMarker } from "../host/nova-marker.js";
+import { markerFields, reasonReading } from "../host/host-recovery-state.js";
 import type { BackendDriverName } from "./recovery-driver.js";
 
 /** The values of NovaEvacuate's recovery_driver: its own engine, or a back-end. */
@@ -23,10 +23,11 @@ export function isBackend(name: DriverName): name is BackendDriverName {
  * recovery_driver says now (a change of configuration never sends a host to a second back-end): an `evacuating` marker
  * without a driver field was written by our engine. Anything else starts with the configured driver.
  */
-export function driverOfHost(marker: NovaMarker, configured: DriverName): { driver: DriverName; ref?: string } {
-  if (marker.kind !== "ours" || marker.phase !== "evacuating") return { driver: configured };
-  const recorded = DRIVER_NAMES.find((name) => name === marker.fields[DRIVER_FIELD]) ?? "nova";
-  const ref = marker.fields[REF_FIELD];
+export function driverOfHost(disabledReason: string | null | undefined, configured: DriverName): { driver: DriverName; ref?: string } {
+  if (reasonReading(disabledReason) !== "evacuating") return { driver: configured };
+  const fields = markerFields(disabledReason);
+  const recorded = DRIVER_NAMES.find((name) => name === fields[DRIVER_FIELD]) ?? "nova";
+  const ref = fields[REF_FIELD];
   return ref && isBackend(recorded) ? { driver: recorded, ref } : { driver: recorded };
 }
 
@@ -38,6 +39,5 @@ export function driverFields(driver: DriverName, ref?: string): Record<string, s
 
 /** True when the host's `evacuated` marker says its recovery went through Masakari (unfencing then takes it off maintenance). */
 export function recoveredThroughMasakari(disabledReason: string | null | undefined): boolean {
-  const marker = parseNovaMarker(disabledReason);
-  return marker.kind === "ours" && marker.phase === "evacuated" && marker.fields[DRIVER_FIELD] === "masakari";
+  return reasonReading(disabledReason) === "evacuated" && markerFields(disabledReason)[DRIVER_FIELD] === "masakari";
 }
