@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { useFakeAttrd, type FakeAttrd } from "../fakes/fake-attrd.js";
 import { BUNDLES, fenceStdin, ocfResource, requireBundle, skewedClock } from "./bundles.js";
 import { type LabSession, ZED_MAX, requireLab, waitFor } from "./lab.js";
-import { bootServers, computeControl, computeService, getServer, restoreSeededHost, serversOnHost } from "./lab-compute.js";
+import { bootServers, computeControl, computeService, getServer, restoreSeededLab, serversOnHost } from "./lab-compute.js";
 
 const N = 3;
 const HOST = `compute-${N}`;
@@ -44,11 +44,11 @@ beforeAll(async () => {
   requireBundle(BUNDLES.fenceCompute);
   requireBundle(BUNDLES.novaEvacuate);
   attrd = useFakeAttrd();
-  await restoreSeededHost(lab, N, PREFIX);
+  await restoreSeededLab(lab, PREFIX);
 });
 
 afterAll(async () => {
-  if (lab) await restoreSeededHost(lab, N, PREFIX);
+  if (lab) await restoreSeededLab(lab, PREFIX);
   attrd?.remove();
 });
 
@@ -96,6 +96,6 @@ describe.each([8_000, -8_000])("fence_compute and NovaEvacuate with their clocks
     }, 60_000, 1000);
     const on = await fenceStdin({ action: "on", plug: HOST, ...credentials() }, 120_000, env);
     expect(on.exitCode, on.stderr).toBe(0);
-    await restoreSeededHost(lab, N, PREFIX);
+    await restoreSeededLab(lab, PREFIX);
   });
 });

@@ -190,16 +190,21 @@ export async function restoreCompute(lab: LabSession, n: number): Promise<NovaSe
   }, 90_000, 1000);
 }
 
+/** The seeded servers and their home computes: nova-up.sh boots lab-vm-K on compute-((K - 1) mod 3) + 1. */
+export const SEEDED_HOMES = [1, 2, 3, 4, 5, 6].map((k) => ({ name: `lab-vm-${k}`, host: `compute-${((k - 1) % LAB_COMPUTES.length) + 1}` }));
+
 /**
- * Puts the lab back as seeded around compute-N: the compute running and unfenced, the servers named `prefix…` gone,
- * no stray guest on any compute (a rebuild onto a compute that still holds the server's guest fails with InstanceExists,
- * and the evacuation is retried elsewhere: a second record), and the seeded lab-vm-N home again.
+ * Puts the lab back as seeded, whatever an earlier run (ours, or the back-end tests') left: every compute running and
+ * unfenced, the servers named `prefix…` gone, no stray guest on any compute (a rebuild onto a compute that still holds
+ * the server's guest fails with InstanceExists, and the evacuation is retried elsewhere: a second record), and every
+ * seeded server on its home compute.
  */
-export async function restoreSeededHost(lab: LabSession, n: number, prefix: string): Promise<void> {
-  const host = `compute-${n}`;
-  await restoreCompute(lab, n);
+export async function restoreSeededLab(lab: LabSession, prefix: string): Promise<void> {
+  for (const compute of LAB_COMPUTES) await restoreCompute(lab, compute);
   await deleteServersNamed(lab, prefix);
   for (const compute of LAB_COMPUTES) await computeControl("clean", compute);
-  const seeded = await serverNamed(lab, `lab-vm-${n}`);
-  if (seeded.host !== host) await migrateTo(lab, seeded.id, host);
+  for (const home of SEEDED_HOMES) {
+    const seeded = await serverNamed(lab, home.name);
+    if (seeded.host !== home.host) await migrateTo(lab, seeded.id, home.host);
+  }
 }

@@ -5,7 +5,7 @@ import { useFakeAttrd, type FakeAttrd } from "../fakes/fake-attrd.js";
 import { BUNDLES, type OcfResource, fenceStdin, ocfResource, requireBundle } from "./bundles.js";
 import { type LabSession, ZED_MAX, requireLab, waitFor } from "./lab.js";
 import {
-  type NovaServer, bootServers, computeControl, computeService, getServer, restoreSeededHost, serversOnHost,
+  type NovaServer, bootServers, computeControl, computeService, getServer, restoreSeededLab, serversOnHost,
 } from "./lab-compute.js";
 
 /** The crashed host: compute-3, with seeded lab-vm-3 (evacuable, ACTIVE) and lab-vm-6 (not evacuable, SHUTOFF). */
@@ -28,7 +28,7 @@ function credentials(): Record<string, string> {
 
 /** Puts the lab back as seeded: compute-3 running, unfenced; lab-vm-3 home again; our servers gone; no stray guests. */
 function restoreLab(): Promise<void> {
-  return restoreSeededHost(lab, N, PREFIX);
+  return restoreSeededLab(lab, PREFIX);
 }
 
 async function evacuationsSince(since: string): Promise<{ instance_uuid: string; status: string; dest_compute: string }[]> {
