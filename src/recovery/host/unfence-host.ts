@@ -122,15 +122,21 @@ export interface LiftOptions {
 /** Pause between two tries of a lift call after a transient failure. */
 export const LIFT_RETRY_MS = 1_000;
 
-/** Runs `call` again after each transient failure until it answers or `options.signal` aborts (then the last error is thrown). */
+/**
+ * Runs `call` again after each transient failure until it answers or `options.signal` aborts (then the last error is
+ * thrown). A failure is logged when its text differs from the one before, so a long outage is one line, not one a second.
+ */
 async function untilAnswered<T>(log: Logger, host: string, what: string, call: () => Promise<T>, options: LiftOptions): Promise<T> {
+  let lastText = "";
   for (;;) {
     try {
       return await call();
     } catch (error) {
       const { signal } = options;
       if (!signal || signal.aborted || !(error instanceof OpenStackError) || !isTransient(error)) throw error;
-      log.warn({ host, err: oneLine(error) }, `${what}: Nova did not answer; trying again`);
+      const text = oneLine(error);
+      if (text !== lastText) log.warn({ host, err: text }, `${what}: Nova did not answer; trying again`);
+      lastText = text;
       try {
         await sleep(options.retryMs ?? LIFT_RETRY_MS, undefined, { signal });
       } catch {

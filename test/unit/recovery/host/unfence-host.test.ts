@@ -195,9 +195,12 @@ describe("liftFence", () => {
     const fencedService = await service();
     bench.sim.cloud.netFaults.set({ faultRate: 1, kinds: ["reset"], services: ["compute"] });
     const abort = new AbortController();
-    setTimeout(() => abort.abort(new Error("SIGTERM")), 1_500);
+    setTimeout(() => abort.abort(new Error("SIGTERM")), 3_000);
     try {
-      await expect(liftFence(waitDeps(), { attrdValue: "no", service: fencedService }, { signal: abort.signal, retryMs: 100 })).rejects.toThrow(/ECONNRESET/);
+      const log = memoryLogger();
+      await expect(liftFence(waitDeps(log.logger), { attrdValue: "no", service: fencedService }, { signal: abort.signal, retryMs: 100 })).rejects.toThrow(/ECONNRESET/);
+      // Several tries, one line per distinct failure: forced_down's, then (never reached here) the enable's.
+      expect(log.text().match(/trying again/g)).toHaveLength(1);
     } finally {
       bench.sim.cloud.netFaults.set({});
     }
