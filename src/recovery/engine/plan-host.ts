@@ -166,15 +166,19 @@ export function planHost(
     }
     // An evacuation's task state says one runs even before its record shows (Nova lists a record by changes-since
     // only once something updated it); any other task state on a dead host is left over from whatever the host was
-    // doing when it died (a reboot, a stop), and Nova evacuates such an instance. A record of this failure's is
-    // followed whatever the selection says now; a task state alone only for a selected instance.
-    const evacuationTask = server.taskState !== null && EVACUATION_TASK_STATES.has(server.taskState ?? "") && selection.selected;
+    // doing when it died (a reboot, a stop), and Nova evacuates such an instance. Both a record and a task state are
+    // followed whatever the selection says now: a pass that resumes before any destination claimed sees what an
+    // earlier pass sent only by its task state, and the tags may have changed since. An instance the selection does
+    // not take whose task made no progress (a user's rebuild the failure cut short) ends skipped, not failed.
+    const evacuationTask = server.taskState !== null && EVACUATION_TASK_STATES.has(server.taskState ?? "");
     if ((last && MIGRATION_IN_FLIGHT.has(last.status)) || evacuationTask) {
       const startedAt = novaTimeMs(last?.createdAt ?? server.updated);
       const overdue = now - startedAt > options.instanceTimeoutMs;
+      const stalled = `no progress for ${Math.round((now - startedAt) / 1000)} s (task ${server.taskState ?? last?.status})`;
+      const ended = last || selection.selected ? { outcome: "failed" as const, reason: stalled } : { outcome: "skipped" as const, reason: `${selection.reason ?? "not selected"}; ${stalled}` };
       plans.push(
         overdue
-          ? { ...base, outcome: "failed", reason: `no progress for ${Math.round((now - startedAt) / 1000)} s (task ${server.taskState ?? last?.status})`, ready: false }
+          ? { ...base, ...ended, ready: false }
           : { ...base, outcome: "in-progress", reason: server.taskState ?? last?.status, ready: false, placing: stillPlacing(server, last) },
       );
       continue;

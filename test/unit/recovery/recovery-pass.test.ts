@@ -169,7 +169,9 @@ describe("recoveryPass against the simulator", () => {
     expect(tagged.length).toBeLessThan(onHost.length);
     await fenceInSim(sim, openstack, "compute-1");
     const attrd = new MemoryAttrd({ "compute-1": "yes" });
-    sim.cloud.config.evacuateLatencyMs = 1_000;
+    // Long enough that the second pass looks before any destination claims: Nova then shows these evacuations only by
+    // their task state (a just-accepted record has no updated_at, and changes-since skips it).
+    sim.cloud.config.evacuateLatencyMs = 3_000;
     const first = await recoveryPass(deps(attrd), simRun({ deadline: Date.now() + 500 }));
     expect(first.reports[0]).toMatchObject({ done: false });
     expect(markerOf("compute-1")).toMatchObject({ kind: "ours", phase: "evacuating", fields: { select: "tagged" } });

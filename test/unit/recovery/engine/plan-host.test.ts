@@ -78,6 +78,15 @@ describe("planHost, an instance still on the failed host", () => {
     expect(seen[0]?.awaitingRecord).toBeUndefined();
   });
 
+  it("with an evacuation's task state, is followed even when the selection (tagged) no longer takes it, and skipped if it stalls", () => {
+    // A pass resumed before any destination claimed sees what an earlier pass sent only by its task state, and the
+    // image may have lost its tag since: the instance is still followed, not counted skipped while it is rebuilt.
+    const sent = server({ taskState: "rebuilding", updated: novaTime(10) });
+    const tagged = { selection: "tagged" as const, onHost: [sent] };
+    expect(planOf(tagged, 20)).toMatchObject({ outcome: "in-progress", reason: "rebuilding", ready: false });
+    expect(planOf(tagged, 10 + 301)).toMatchObject({ outcome: "skipped", reason: expect.stringMatching(/^not tagged .*; no progress for 301 s \(task rebuilding\)$/) });
+  });
+
   it("with an accepted evacuation, stays in progress when a look saw it neither on the host nor in a record", () => {
     // Two listings of one look answered either side of a destination's claim: the server listing after it (the
     // server has left the host), the records listing before it (a just-accepted record has no updated_at yet, and
