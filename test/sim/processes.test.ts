@@ -35,7 +35,8 @@ afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill("SIGKILL");
 });
 
-describe("the simulator CLI", () => {
+// Each test starts a tsx child, which compiles its script first: on a loaded 2-core machine that alone took seconds.
+describe("the simulator CLI", { timeout: 60_000 }, () => {
   it("prints its URLs as one JSON line, serves the cloud, and exits 0 on SIGTERM", async () => {
     const child = run("main.ts", ["--port", "0", "--hosts", "node-a,node-b", "--servers-per-host", "3", "--latency-ms", "50", "--seed", "3"]);
     const info = JSON.parse(await firstLine(child));
@@ -49,7 +50,7 @@ describe("the simulator CLI", () => {
   });
 });
 
-describe("fake-nova-compute", () => {
+describe("fake-nova-compute", { timeout: 60_000 }, () => {
   it("keeps an externally heartbeated host up until it is stopped, then exits 0", async () => {
     const sim = await startSimulator({ seed: 1, cloud: { hosts: 2, serversPerHost: 1, externalHeartbeat: ["compute-2"] } });
     try {
@@ -57,7 +58,7 @@ describe("fake-nova-compute", () => {
       sim.cloud.clock.advance(61_000);
       expect(state()).toBe("down");
       const child = run("fake-nova-compute.ts", ["--url", sim.baseUrl, "--host", "compute-2", "--interval", "0.2"]);
-      await eventually(() => (state() === "up" ? true : undefined), 8000);
+      await eventually(() => (state() === "up" ? true : undefined), 20_000); // tsx compiles the script first: seconds on a loaded machine
       child.kill("SIGTERM");
       expect(await exitCode(child)).toBe(0);
       sim.cloud.clock.advance(61_000);

@@ -7,6 +7,8 @@ beforeAll(async () => {
 });
 
 describe("a cloud of 1,000 hosts and 20,000 servers", () => {
+  // These bounds catch a simulator that grew quadratic (seconds, not milliseconds) for the scale tests and the bench;
+  // they are not performance figures (those come from npm run bench), so they leave room for a loaded machine.
   it("seeds well under a second (best of three, the machine is shared)", () => {
     let best = Infinity;
     for (let i = 0; i < 3; i++) {
@@ -15,7 +17,7 @@ describe("a cloud of 1,000 hosts and 20,000 servers", () => {
       best = Math.min(best, performance.now() - started);
       expect(summary).toMatchObject({ hosts: 1000, servers: 20_000 });
     }
-    expect(best).toBeLessThan(500);
+    expect(best).toBeLessThan(1_500);
   });
 
   it("lists the servers of one host in milliseconds", async () => {
@@ -26,7 +28,7 @@ describe("a cloud of 1,000 hosts and 20,000 servers", () => {
       expect(a.body.servers).toHaveLength(20);
       expect(a.body.servers.every((s: Record<string, unknown>) => s["OS-EXT-SRV-ATTR:host"] === host)).toBe(true);
     }
-    expect((performance.now() - started) / 4).toBeLessThan(100);
+    expect((performance.now() - started) / 4).toBeLessThan(300);
   });
 
   it("answers one service and pages of 1,000 servers", async () => {

@@ -10,6 +10,8 @@ import { quiet } from "../sim-harness.js";
 
 const HOST = "compute-1";
 const POLL_MS = 20;
+/** How long a wait may take to see what it waits for: each poll spawns the fake attrd_updater, slow on a loaded machine. */
+const SETTLES_MS = 5_000;
 const PENDING = formatNovaMarker("fenced", new Date("2024-05-01T10:00:00Z"), { by: "controller-0" });
 const EVACUATING = formatNovaMarker("evacuating", new Date("2024-05-01T10:01:00Z"), { by: "controller-0" });
 const DONE = formatNovaMarker("evacuated", new Date("2024-05-01T10:05:00Z"));
@@ -54,7 +56,7 @@ describe("waitForEvacuationDone", () => {
     bench.attrd.set(HOST, "controller-0@1714557600");
     expect(await settledWithin(waiting, 150)).toBe("still waiting");
     bench.attrd.set(HOST, "no");
-    expect(await settledWithin(waiting, 1_000)).toBe("done");
+    expect(await settledWithin(waiting, SETTLES_MS)).toBe("done");
     const done = await waiting;
     expect(done.attrdValue).toBe("no");
     expect(done.service?.disabledReason).toBe(PENDING);
@@ -68,7 +70,7 @@ describe("waitForEvacuationDone", () => {
     bench.attrd.set(HOST, "");
     expect(await settledWithin(waiting, 150)).toBe("still waiting");
     await bench.openstack.compute.disable(await service(), DONE);
-    expect(await settledWithin(waiting, 1_000)).toBe("done");
+    expect(await settledWithin(waiting, SETTLES_MS)).toBe("done");
     expect((await waiting).service?.disabledReason).toBe(DONE);
   });
 
@@ -81,7 +83,7 @@ describe("waitForEvacuationDone", () => {
     expect(await settledWithin(waiting, 150)).toBe("still waiting");
     expect(log.text()).toMatch(/evacuate=yes written again/);
     bench.attrd.set(HOST, "no");
-    expect(await settledWithin(waiting, 1_000)).toBe("done");
+    expect(await settledWithin(waiting, SETTLES_MS)).toBe("done");
   });
 
   it("finishes on our evacuated marker when attrd's no was purged afterwards", async () => {
@@ -101,7 +103,7 @@ describe("waitForEvacuationDone", () => {
     expect(await settledWithin(waiting, 50)).toBe("still waiting");
     expect(log.lines.filter((line) => /attrd cannot be read/.test(String(line.msg)))).toHaveLength(1);
     bench.attrd.failQueries(false);
-    expect(await settledWithin(waiting, 1_000)).toBe("done");
+    expect(await settledWithin(waiting, SETTLES_MS)).toBe("done");
   });
 
   it("decides from the Nova marker alone when the attrd value is unknown, and names the value once", async () => {
@@ -123,7 +125,7 @@ describe("waitForEvacuationDone", () => {
     expect(Math.max(...log.lines.map((line) => String(line.msg).length))).toBeLessThan(300);
     await bench.openstack.compute.disable(await service(), DONE);
     bench.attrd.set(HOST, "no");
-    expect(await settledWithin(waiting, 1_000)).toBe("done");
+    expect(await settledWithin(waiting, SETTLES_MS)).toBe("done");
   });
 
   it("stops with a clear error when aborted", async () => {
