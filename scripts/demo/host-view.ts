@@ -1,6 +1,6 @@
 // Each host as the demo shows it: its power, Pacemaker's view, NovaCompute, and Nova's service record (pure).
 import { remoteOnline, type DeviceOperation } from "../../test/lab/pacemaker/cluster-status.js";
-import { parseNovaMarker } from "../../src/recovery/host/nova-marker.js";
+import { reasonReading } from "../../src/recovery/host/host-recovery-state.js";
 import type { Snapshot } from "./observe.js";
 
 /** The resource id of the NovaCompute clone (docs/deploy.md, step 7). */
@@ -62,9 +62,9 @@ function novaComputeView(snapshot: Snapshot, node: string): string {
 
 /** The reason column: our marker's phase ("fenced", "evacuating", "evacuated"), someone else's reason, or "". */
 export function reasonView(reason: string | null): string {
-  const marker = parseNovaMarker(reason);
-  if (marker.kind === "ours") return marker.phase;
-  return marker.kind === "foreign" ? marker.reason : "";
+  const reading = reasonReading(reason);
+  if (reading === "none") return "";
+  return reading === "foreign" ? (reason ?? "") : reading;
 }
 
 /** A row per host: the lab's compute nodes first, then the simulator-only ones. */
