@@ -1,35 +1,29 @@
 // One NovaEvacuate pass: find failed hosts in attrd and Nova, check they are fenced, recover them, record the outcome in both.
 import { oneLine } from "../kit/agent-error.js";
 import type { Logger } from "../kit/logger.js";
-import type { OpenStack } from "../openstack/api.js";
 import type { ComputeService } from "../openstack/types.js";
 import type { AttrdClient } from "../pacemaker/attrd.js";
 import { evacuateHosts, type EngineRun } from "./engine/evacuate-hosts.js";
+import type { EngineDeps } from "./engine/engine-types.js";
 import { failureTime } from "./host/failure-time.js";
 import {
   attrdOwesRecovery, attrdReading, DONE_VALUE, evacuatedMarker, evacuatingMarker, inProgressValue, isFencedInNova,
   markerFields, markerOwesRecovery, mayRecord, pairHosts, pickUpStep,
 } from "./host/host-recovery-state.js";
-import type { RequestFailures } from "./engine/plan-host.js";
-import type { OriginalState } from "./memory/power-state-memory.js";
 import type { HostReport } from "./engine/recovery-report.js";
 import type { RecoveryTarget } from "./engine/snapshot.js";
 import { SELECTION_MODES, type SelectionMode } from "./engine/evacuable.js";
 import { DRIVER_FIELD, driverFields, driverOfHost } from "./drivers/driver-choice.js";
 import { recoverByDriver, type DrivenTarget, type PassDrivers } from "./recover-by-driver.js";
 
-/** What a pass needs from the outside world. */
-export interface PassDeps {
-  readonly openstack: OpenStack;
+/**
+ * What a pass needs from the outside world: the engine's dependencies that come from outside (the pass supplies the
+ * engine's callbacks itself), plus attrd, the node's name, the lock and the back-ends.
+ */
+export interface PassDeps extends Pick<EngineDeps, "openstack" | "log" | "failures" | "originalStates" | "onProgress" | "onMemoryChanged" | "now"> {
   readonly attrd: AttrdClient;
-  readonly log: Logger;
   /** This cluster node's name, written into the in-progress marker. */
   readonly node: string;
-  readonly failures?: Map<string, RequestFailures>;
-  readonly originalStates?: Map<string, OriginalState>;
-  readonly onProgress?: (reports: readonly HostReport[]) => void;
-  /** Called when the failure and power-state caches changed, to save them at once. */
-  readonly onMemoryChanged?: () => void;
   /**
    * Takes the lock that lets one pass at a time recover hosts on this node; undefined when another pass holds it (that
    * pass does the work). Asked only once a failed host is found, so an idle monitor costs nothing more.
@@ -37,7 +31,6 @@ export interface PassDeps {
   readonly exclusive?: () => Promise<(() => void) | undefined>;
   /** recovery_driver and the back-ends' drivers; undefined: our engine recovers every host. */
   readonly drivers?: PassDrivers;
-  readonly now?: () => number;
 }
 
 /** A failed host, as found in attrd, Nova or both. */
