@@ -1,5 +1,5 @@
 // Drives the recorded fake attrd_updater (test/fakes/bin): puts it first on PATH and reads/writes its state.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 
@@ -43,7 +43,10 @@ export function useFakeAttrd(): FakeAttrd {
     },
     set: (host, value) => {
       mkdirSync(join(dir, "evacuate"), { recursive: true });
-      writeFileSync(join(dir, "evacuate", host), value);
+      // Aside, then renamed over, as the fake itself writes: an agent's query never reads a torn value.
+      const aside = join(dir, "evacuate", `.${host}.${process.pid}`);
+      writeFileSync(aside, value);
+      renameSync(aside, join(dir, "evacuate", host));
     },
     failQueries: (fail) => toggle("fail-query", fail),
     failUpdates: (fail) => toggle("fail-update", fail),
