@@ -222,8 +222,10 @@ export function planHost(
       status: nowOn?.status ?? "UNKNOWN", priority: 0, created: nowOn?.created ?? "", ready: false,
     };
     const waited = now - request.acceptedAt;
-    if (nowOn?.status === "DELETED") plans.push({ ...base, outcome: "skipped", reason: "deleted while being recovered" });
-    else if (waited > options.instanceTimeoutMs) plans.push({ ...base, outcome: "failed", reason: `accepted ${Math.round(waited / 1000)} s ago, and Nova has shown no record of it since` });
+    // Every outcome here keeps awaitingRecord, so the run keeps the accepted request and later looks plan it the same:
+    // a skipped or failed instance would otherwise vanish from the host's counts at the next look.
+    if (nowOn?.status === "DELETED") plans.push({ ...base, outcome: "skipped", reason: "deleted while being recovered", awaitingRecord: true });
+    else if (waited > options.instanceTimeoutMs) plans.push({ ...base, outcome: "failed", reason: `accepted ${Math.round(waited / 1000)} s ago, and Nova has shown no record of it since`, awaitingRecord: true });
     else plans.push({ ...base, outcome: "in-progress", reason: "evacuation accepted; its record has not shown yet", placing: true, awaitingRecord: true });
   }
 

@@ -99,10 +99,10 @@ describe("planHost, an instance still on the failed host", () => {
     // Deleted meanwhile: skipped. Never seen again for longer than the instance timeout: failed, with the reason.
     const deleted = new Map([["srv-1", server({ host: null, status: "DELETED" })]]);
     expect(planHost(snapshot({ onHost: [], changed: deleted }), new Map(), OPTIONS, SINCE + 5_000, new Map(), ACCEPTED_SRV1)).toEqual([
-      expect.objectContaining({ id: "srv-1", outcome: "skipped", reason: "deleted while being recovered" }),
+      expect.objectContaining({ id: "srv-1", outcome: "skipped", reason: "deleted while being recovered", awaitingRecord: true }),
     ]);
     expect(planHost(snapshot({ onHost: [] }), new Map(), OPTIONS, SINCE + 2_000 + 301_000, new Map(), ACCEPTED_SRV1)).toEqual([
-      expect.objectContaining({ id: "srv-1", outcome: "failed", reason: "accepted 301 s ago, and Nova has shown no record of it since" }),
+      expect.objectContaining({ id: "srv-1", outcome: "failed", reason: "accepted 301 s ago, and Nova has shown no record of it since", awaitingRecord: true }),
     ]);
     // Another host's accepted evacuation is not this host's.
     expect(planHost(snapshot({ host: "compute-9", onHost: [], evacuations: [] }), new Map(), OPTIONS, SINCE + 5_000, new Map(), ACCEPTED_SRV1)).toEqual([]);
