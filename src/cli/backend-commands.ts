@@ -1,8 +1,9 @@
-// The nova-ha commands for the recovery back-ends: `masakari sync-segment` and `mistral install-workflow`.
+// The nova-ha commands for the recovery back-ends: `masakari sync-segment`, `mistral install-workflow` and `mistral access-rules`.
 import { type Command, Option } from "commander";
 import type { Logger } from "../kit/logger.js";
 import type { Outcome } from "../kit/runtime.js";
 import { syncSegmentCommand, type SyncSegmentOptions } from "./masakari-command.js";
+import { accessRulesCommand, type AccessRulesOptions } from "./mistral-access-rules-command.js";
 import { installWorkflowCommand, type InstallWorkflowOptions } from "./mistral-command.js";
 
 /** What the back-end commands need from the CLI's context. */
@@ -22,7 +23,7 @@ function withCredentials(command: Command): Command {
     .option("-v, --verbose", "log every HTTP request to stderr");
 }
 
-/** Adds `masakari sync-segment` and `mistral install-workflow` to the nova-ha command tree. */
+/** Adds `masakari sync-segment`, `mistral install-workflow` and `mistral access-rules` to the nova-ha command tree. */
 export function addBackendCommands(root: Command, context: BackendCommandContext, result: { outcome?: Outcome }): void {
   const masakari = root.command("masakari").description("Masakari as NovaEvacuate's recovery back-end (recovery_driver=masakari)");
   withCredentials(masakari
@@ -45,5 +46,14 @@ export function addBackendCommands(root: Command, context: BackendCommandContext
     .action(async (options: InstallWorkflowOptions & { verbose?: boolean }) => {
       const log = context.makeLog(options.verbose === true);
       result.outcome = await installWorkflowCommand(options, { env: context.env, log });
+    });
+  withCredentials(mistral
+    .command("access-rules")
+    .description("print the Keystone access rules for the application credential NovaEvacuate starts executions with (backend_cloud)")
+    .option("--compute-url <url>", "Nova's endpoint (else the catalog's compute endpoint)")
+    .option("--workflow-url <url>", "Mistral's endpoint (else the catalog's workflowv2 endpoint); with both URLs, no credentials are needed"))
+    .action(async (options: AccessRulesOptions & { verbose?: boolean }) => {
+      const log = context.makeLog(options.verbose === true);
+      result.outcome = await accessRulesCommand(options, { env: context.env, log });
     });
 }

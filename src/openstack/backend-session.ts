@@ -46,6 +46,11 @@ export class BackendSession {
     return this.holder.withToken((state) => sendWithToken<T>(this.transport, this.service, state.endpoint, req, state.token), req.minTokenLifeMs ?? 0);
   }
 
+  /** The back-end's own endpoint URL, as the catalog lists it (no trailing slash). */
+  async endpoint(): Promise<string> {
+    return (await this.holder.current()).endpoint;
+  }
+
   /** The URL of another service of the same catalog (the Mistral workflow calls Nova at the compute endpoint). */
   async serviceEndpoint(service: keyof typeof SERVICE_TYPES): Promise<string> {
     const state = await this.holder.current();
