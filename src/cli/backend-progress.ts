@@ -3,7 +3,7 @@ import { oneLine } from "../kit/agent-error.js";
 import type { Logger } from "../kit/logger.js";
 import { createMasakariApi } from "../openstack/masakari/masakari-api.js";
 import { createMistralApi } from "../openstack/mistral/mistral-api.js";
-import { DRIVER_FIELD, REF_FIELD } from "../recovery/drivers/driver-choice.js";
+import { CONFIGURED_FIELD, DRIVER_FIELD, REF_FIELD } from "../recovery/drivers/driver-choice.js";
 import type { BackendDriverName } from "../recovery/drivers/recovery-driver.js";
 import { markerFields } from "../recovery/host/host-recovery-state.js";
 import { connectBackend } from "./backend-connection.js";
@@ -19,13 +19,14 @@ const BACKEND_WORDS: Readonly<Record<BackendDriverName, { name: string; ref: str
 export type BackendReader = (driver: BackendDriverName, ref: string) => Promise<string>;
 
 /** A host's back-end hand-over as its marker records it; undefined when its recovery is our engine's. */
-function handOver(row: HostStatus): { driver: BackendDriverName; ref?: string; state?: string; outcome?: string } | undefined {
+function handOver(row: HostStatus): { driver: BackendDriverName; ref?: string; state?: string; outcome?: string; configured?: string } | undefined {
   const fields = markerFields(row.service?.disabledReason);
   const driver = fields[DRIVER_FIELD];
   if (driver !== "masakari" && driver !== "mistral") return undefined;
   const { state, outcome } = fields;
   const ref = fields[REF_FIELD];
-  return { driver, ...(ref ? { ref } : {}), ...(state ? { state } : {}), ...(outcome ? { outcome } : {}) };
+  const configured = fields[CONFIGURED_FIELD];
+  return { driver, ...(ref ? { ref } : {}), ...(state ? { state } : {}), ...(outcome ? { outcome } : {}), ...(configured ? { configured } : {}) };
 }
 
 /**
@@ -45,7 +46,9 @@ export async function withBackendProgress(rows: readonly HostStatus[], read: Bac
       live = await read(hand.driver, hand.ref).then((state) => `; ${words.name} says ${state}`, (error: unknown) => `; ${words.name} not readable: ${oneLine(error)}`);
     }
     const stalled = hand.state === "stalled" ? " (past backend_stall_timeout: see docs/backends.md)" : "";
-    return { ...row, detail: `${row.detail}; through ${words.name}, ${id}: ${recorded}${stalled}${live}` };
+    const switched = hand.configured && !hand.outcome
+      ? ` (recovery_driver is now ${hand.configured}: this recovery stays with ${words.name} to its end, ${hand.configured} recovers the next failure)` : "";
+    return { ...row, detail: `${row.detail}; through ${words.name}, ${id}: ${recorded}${stalled}${switched}${live}` };
   }));
 }
 

@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { oneLine } from "../kit/agent-error.js";
 import type { Logger } from "../kit/logger.js";
-import { driverFields } from "./drivers/driver-choice.js";
+import { driverFields, switchFields, type DriverName } from "./drivers/driver-choice.js";
 import type { BackendDriverName, DriverHost, DriverProgress, RecoveryDriver } from "./drivers/recovery-driver.js";
 import type { HostReport } from "./engine/recovery-report.js";
 
@@ -33,6 +33,14 @@ export interface BackendDeps {
   readonly onHandOver: (host: string, fields: Record<string, string>) => Promise<void>;
   /** Records a host whose back-end reported an end (fields: driver, ref, outcome); awaited before the host counts as done. */
   readonly onHostDone: (report: HostReport, fields: Record<string, string>) => Promise<void>;
+  /**
+   * recovery_driver now. A host on another driver was handed over before it changed: its back-end is only followed
+   * (`follow`), never asked to start; if it answers that it holds nothing, the host is released to this driver.
+   * Undefined: every host's driver is the configured one.
+   */
+  readonly configured?: DriverName;
+  /** Records a released host's hand-over to `driver` (a new `evacuating` marker); the next monitor picks it up there. */
+  readonly onReleased?: (host: string, driver: DriverName) => Promise<void>;
   /** Hosts fenced while following (not among `known`); they join at once. */
   readonly discover?: (known: ReadonlySet<string>) => Promise<BackendTarget[]>;
   readonly now?: () => number;
@@ -60,11 +68,12 @@ function reportOf(host: string, progress: DriverProgress): HostReport {
   };
 }
 
-/** One followed host: its target, what was last recorded, and what the driver said last. */
+/** One followed host: its target, what was last recorded, what the driver said last, and whether it went to another driver. */
 interface Followed {
   target: BackendTarget;
   recorded: { ref?: string; state?: HandOverState };
   progress: DriverProgress;
+  released?: boolean;
 }
 
 /** Follows `targets` until each back-end reported an end or the run's time is up; returns one report per host. */
@@ -75,7 +84,7 @@ export async function followBackends(deps: BackendDeps, targets: readonly Backen
     hosts.set(target.host, { target, recorded: { ref: target.ref }, progress: { state: "pending", recovered: 0, failed: 0, ...(target.ref ? { ref: target.ref } : {}) } });
   };
   targets.forEach(join);
-  const open = (): Followed[] => [...hosts.values()].filter((item) => !reportOf(item.target.host, item.progress).done);
+  const open = (): Followed[] => [...hosts.values()].filter((item) => !item.released && !reportOf(item.target.host, item.progress).done);
 
   for (;;) {
     if (deps.discover) {
@@ -101,15 +110,19 @@ async function advance(deps: BackendDeps, item: Followed, signal: AbortSignal, n
   const { target } = item;
   // Once the back-end's id is known, the driver follows it directly.
   const known = item.progress.ref ?? target.ref;
-  const progress = await deps.driverFor(target.driver).advance(driverHost({ ...target, ...(known ? { ref: known } : {}) }, deps.onSharedStorage), signal);
+  const asked = driverHost({ ...target, ...(known ? { ref: known } : {}) }, deps.onSharedStorage);
+  const switched = switchFields(target.driver, deps.configured);
+  const driver = deps.driverFor(target.driver);
+  const progress = Object.keys(switched).length > 0 ? await driver.follow(asked, signal) : await driver.advance(asked, signal);
+  if (!progress) return release(deps, item);
   const ref = progress.ref ?? known;
   const previous = item.progress;
   item.progress = { ...progress, ...(ref ? { ref } : {}) };
-  const fields = { ...driverFields(target.driver, ref) };
+  const fields = { ...driverFields(target.driver, ref), ...switched };
   const where = { host: target.host, driver: target.driver, ref, detail: progress.detail };
   if (progress.state === "done" || progress.state === "failed") {
     const report = reportOf(target.host, item.progress);
-    await deps.onHostDone(report, { ...fields, outcome: progress.state });
+    await deps.onHostDone(report, { ...driverFields(target.driver, ref), outcome: progress.state });
     const text = progress.state === "done" ? (progress.failed > 0 ? "back-end finished the host's recovery with failures" : "back-end recovered the host") : "back-end's recovery of the host failed";
     (progress.state === "done" && progress.failed === 0 ? deps.log.info : deps.log.warn).call(deps.log, { ...where, recovered: progress.recovered, failed: progress.failed }, text);
     return;
@@ -131,5 +144,23 @@ async function advance(deps: BackendDeps, item: Followed, signal: AbortSignal, n
     } else if (state !== previous.state || previous.detail !== progress.detail) {
       (state === "pending" ? deps.log.warn : deps.log.info).call(deps.log, where, state === "pending" ? "back-end not reachable or refusing; the host stays pending" : "host handed to the back-end");
     }
+  }
+}
+
+/**
+ * A host whose back-end, asked after recovery_driver changed, holds no recovery of this failure: nothing was ever
+ * started there, so the failure goes to the configured driver, once its new marker is written (next monitor).
+ */
+async function release(deps: BackendDeps, item: Followed): Promise<void> {
+  const { target } = item;
+  const configured = deps.configured;
+  if (!configured || !deps.onReleased) return;
+  try {
+    await deps.onReleased(target.host, configured);
+    item.released = true;
+    deps.log.warn({ host: target.host, driver: target.driver, recovery_driver: configured },
+      "the back-end holds no recovery of this failure (nothing was ever started there): the host goes to recovery_driver at the next monitor");
+  } catch (error) {
+    deps.log.warn({ host: target.host, err: oneLine(error) }, "could not hand the host to recovery_driver in Nova's marker; trying at the next poll");
   }
 }

@@ -25,7 +25,7 @@ export interface PassDrivers {
 }
 
 /** How to run each side, and where newly failed hosts come from. */
-export interface ByDriverDeps extends Pick<BackendDeps, "onHandOver" | "onHostDone" | "now"> {
+export interface ByDriverDeps extends Pick<BackendDeps, "onHandOver" | "onHostDone" | "onReleased" | "now"> {
   /** Undefined: every host goes to our engine (recovery_driver=nova). */
   readonly drivers: PassDrivers | undefined;
   readonly engine: (targets: RecoveryTarget[], discover?: (known: ReadonlySet<string>) => Promise<RecoveryTarget[]>) => Promise<HostReport[]>;
@@ -40,7 +40,8 @@ function backendSide(deps: ByDriverDeps): (targets: BackendTarget[], discover?: 
   return (targets, discover) => {
     const drivers = deps.drivers;
     if (!drivers) throw new Error("a host's recovery went to a back-end, but this pass has no recovery drivers");
-    return followBackends({ ...drivers, log: deps.log, onHandOver: deps.onHandOver, onHostDone: deps.onHostDone, discover, ...(deps.now ? { now: deps.now } : {}) }, targets, deps.run);
+    const { onHandOver, onHostDone, onReleased, now } = deps;
+    return followBackends({ ...drivers, log: deps.log, onHandOver, onHostDone, discover, ...(onReleased ? { onReleased } : {}), ...(now ? { now } : {}) }, targets, deps.run);
   };
 }
 
@@ -51,6 +52,15 @@ function backendTarget(item: DrivenTarget & { driver: BackendDriverName }): Back
 }
 
 const onBackend = (item: DrivenTarget): item is DrivenTarget & { driver: BackendDriverName } => isBackend(item.driver);
+
+/** Says, once a pass, that a host's recovery goes on through the driver it started with, not recovery_driver's. */
+function warnSwitched(log: Logger, configured: DriverName, picked: readonly DrivenTarget[]): void {
+  for (const { target, driver, ref } of picked.filter((item) => item.driver !== configured)) {
+    log.warn({ host: target.host, driver, ref, recovery_driver: configured },
+      `recovery_driver changed while the host's recovery was under way: it is followed to its end through ${driver}, never started again through ${configured}; ` +
+      `${configured} recovers the host's next failure (docs/backends.md)`);
+  }
+}
 
 /**
  * Runs the engine on the hosts of our own driver and follows the others on their back-ends, at the same time. Only the
@@ -67,6 +77,7 @@ export async function recoverByDriver(deps: ByDriverDeps, picked: readonly Drive
     }
     return found.filter(wanted).map(shape);
   };
+  warnSwitched(deps.log, deps.drivers?.configured ?? "nova", picked);
   const engineHosts = picked.filter((item) => !onBackend(item)).map((item) => item.target);
   const backendHosts = picked.filter(onBackend).map(backendTarget);
   const configuredIsBackend = isBackend(deps.drivers?.configured ?? "nova");

@@ -13,7 +13,7 @@ import {
 import type { HostReport } from "./engine/recovery-report.js";
 import type { RecoveryTarget } from "./engine/snapshot.js";
 import { SELECTION_MODES, type SelectionMode } from "./engine/evacuable.js";
-import { DRIVER_FIELD, driverFields, driverOfHost } from "./drivers/driver-choice.js";
+import { DRIVER_FIELD, driverFields, driverOfHost, type DriverName } from "./drivers/driver-choice.js";
 import { recoverByDriver, type DrivenTarget, type PassDrivers } from "./recover-by-driver.js";
 
 /**
@@ -72,7 +72,8 @@ function findFailedHosts(flags: ReadonlyMap<string, string>, services: readonly 
  */
 async function markInProgress(deps: PassDeps, host: FailedHost, flags: ReadonlyMap<string, string>, now: number): Promise<{ target: RecoveryTarget; attrd: Promise<void>; driven: Omit<DrivenTarget, "target"> }> {
   const { service } = host;
-  const chosen = driverOfHost(service.disabledReason, deps.drivers?.configured ?? "nova");
+  const attrdHost = host.flag ?? service.host;
+  const chosen = driverOfHost(service.disabledReason, deps.drivers?.configured ?? "nova", attrdReading(flags.get(attrdHost)) === "in-progress");
   const since = failureTime(service, now);
   let startedAt = now;
   let selection: SelectionMode | undefined;
@@ -84,7 +85,6 @@ async function markInProgress(deps: PassDeps, host: FailedHost, flags: ReadonlyM
   } else if (step === "write") {
     await deps.openstack.compute.disable(service, evacuatingMarker(new Date(now), since, deps.node, driverFields(chosen.driver)));
   }
-  const attrdHost = host.flag ?? service.host;
   const attrd = attrdReading(flags.get(attrdHost)) === "in-progress"
     ? Promise.resolve()
     : deps.attrd.update(attrdHost, inProgressValue(deps.node, new Date(now))).catch((error: unknown) =>
@@ -232,9 +232,15 @@ export async function recoveryPass(deps: PassDeps, run: EngineRun): Promise<Pass
       const startedAt = drivenBy.get(hostName)?.startedAt;
       if (host && target && startedAt !== undefined) await rewritePendingMarker(deps, host, evacuatingMarker(new Date(startedAt), target.since, deps.node, fields), true);
     };
+    /** Hands a host its back-end never started to the configured driver: a new `evacuating` marker (same failure time) naming it. */
+    const onReleased = async (hostName: string, driver: DriverName): Promise<void> => {
+      const host = fenced.find((item) => item.service.host === hostName);
+      const target = picked.get(hostName);
+      if (host && target) await rewritePendingMarker(deps, host, evacuatingMarker(new Date(clock()), target.since, deps.node, driverFields(driver)), true);
+    };
     const driven = (list: readonly RecoveryTarget[]): DrivenTarget[] => list.map((target) => ({ target, ...(drivenBy.get(target.host) ?? { driver: "nova", startedAt: target.notBefore }) }));
     const reports = await recoverByDriver({
-      drivers: deps.drivers, log: deps.log, now: deps.now, onHandOver, onHostDone: recordDone,
+      drivers: deps.drivers, log: deps.log, now: deps.now, onHandOver, onHostDone: recordDone, onReleased,
       run: { deadline: run.deadline, signal: run.signal, pollIntervalMs: run.pollIntervalMs },
       engine: (hosts, discover) => evacuateHosts({ ...deps, onHostDone: recordDone, onSelectionDecided, discover }, hosts, run),
       discover: async (known) => driven(await pickUp(known, false)),

@@ -38,6 +38,12 @@ class LazyDriver implements RecoveryDriver {
     this.opened ??= this.open();
     return (await this.opened).advance(...args);
   }
+
+  /** Opens the driver once, then looks without starting anything. */
+  async follow(...args: Parameters<RecoveryDriver["follow"]>): ReturnType<RecoveryDriver["follow"]> {
+    this.opened ??= this.open();
+    return (await this.opened).follow(...args);
+  }
 }
 
 /** A session to one back-end, and its transport to close after use. */

@@ -31,7 +31,7 @@ export class MasakariDriver implements RecoveryDriver {
     try {
       const generatedTime = generatedTimeOf(host.fencedAt);
       if (signal.aborted) return pending("aborted before Masakari was asked");
-      let notification = (host.ref ? await this.recorded(host.ref) : undefined) ?? (await this.find(host.host, generatedTime));
+      let notification = await this.lookUp(host, generatedTime);
       if (!notification) {
         try {
           notification = await this.api.notifyHostDown(host.host, generatedTime);
@@ -51,6 +51,22 @@ export class MasakariDriver implements RecoveryDriver {
     } catch (error) {
       return { ...pending(backendDown("Masakari", error)), ref };
     }
+  }
+
+  /** Follows this failure's notification if Masakari holds one; never sends one (undefined: Masakari answered it holds none). */
+  async follow(host: DriverHost, signal: AbortSignal): Promise<DriverProgress | undefined> {
+    try {
+      if (signal.aborted) return pending("aborted before Masakari was asked");
+      const notification = await this.lookUp(host, generatedTimeOf(host.fencedAt));
+      return notification ? await this.progress(notification) : undefined;
+    } catch (error) {
+      return { ...pending(backendDown("Masakari", error)), ...(host.ref ? { ref: host.ref } : {}) };
+    }
+  }
+
+  /** This failure's notification: the one the marker recorded, else the one found by generated_time. */
+  private async lookUp(host: DriverHost, generatedTime: string): Promise<Notification | undefined> {
+    return (host.ref ? await this.recorded(host.ref) : undefined) ?? (await this.find(host.host, generatedTime));
   }
 
   private async progress(notification: Notification): Promise<DriverProgress> {

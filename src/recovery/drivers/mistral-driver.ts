@@ -47,7 +47,7 @@ export class MistralDriver implements RecoveryDriver {
     const id = host.ref ?? executionIdOf(host.host, host.failureId);
     try {
       if (signal.aborted) return pending("aborted before Mistral was asked");
-      let execution = (await this.api.getExecution(id)) ?? (await this.findListed(host));
+      let execution = await this.lookUp(host, id);
       if (!execution) {
         if (signal.aborted) return pending("aborted before the execution was started");
         const novaUrl = this.options.novaUrl ? { nova_url: await this.options.novaUrl() } : {};
@@ -63,6 +63,23 @@ export class MistralDriver implements RecoveryDriver {
     } catch (error) {
       return { ...pending(backendDown("Mistral", error)), ref: id };
     }
+  }
+
+  /** Follows this failure's execution if Mistral holds one; never starts one (undefined: Mistral answered it holds none). */
+  async follow(host: DriverHost, signal: AbortSignal): Promise<DriverProgress | undefined> {
+    const id = host.ref ?? executionIdOf(host.host, host.failureId);
+    try {
+      if (signal.aborted) return pending("aborted before Mistral was asked");
+      const execution = await this.lookUp(host, id);
+      return execution ? await this.progress(execution) : undefined;
+    } catch (error) {
+      return { ...pending(backendDown("Mistral", error)), ref: id };
+    }
+  }
+
+  /** This failure's execution: by its id, else listed under its description. */
+  private async lookUp(host: DriverHost, id: string): Promise<Execution | undefined> {
+    return (await this.api.getExecution(id)) ?? (await this.findListed(host));
   }
 
   /** An execution of this host and failure started under another id (by an operator, or an older agent). */

@@ -173,10 +173,16 @@ export function pickUpStep(service: Pick<ComputeService, "disabledReason">): Mar
 }
 
 /**
- * Reasons a recovery back-end writes over ours when it disables the host itself: Masakari's `[host_failure]
- * service_disable_reason`, left at its default (masakari/engine/drivers/taskflow/host_failure.py).
+ * Reasons a recovery back-end writes over ours when it disables the host itself, each with the back-end that writes
+ * it: Masakari's `[host_failure] service_disable_reason`, left at its default (masakari/engine/drivers/taskflow/host_failure.py).
  */
-export const BACKEND_DISABLE_REASONS: readonly string[] = ["Masakari detected host failed."];
+export const BACKEND_DISABLE_REASONS: Readonly<Record<string, "masakari">> = { "Masakari detected host failed.": "masakari" };
+
+/** The back-end whose own disable reason `reason` is; undefined for any other reason. */
+export function backendOfReason(reason: string | null | undefined): "masakari" | undefined {
+  const text = (reason ?? "").trim();
+  return Object.hasOwn(BACKEND_DISABLE_REASONS, text) ? BACKEND_DISABLE_REASONS[text] : undefined;
+}
 
 /**
  * Whether the pass may write its selection, hand-over state or `evacuated` over the service as it is now: only over
@@ -186,7 +192,7 @@ export const BACKEND_DISABLE_REASONS: readonly string[] = ["Masakari detected ho
 export function mayRecord(service: Pick<ComputeService, "status" | "disabledReason">, handedOver = false): boolean {
   if (service.status !== "disabled") return false;
   if (MARKER_RULES[reasonReading(service.disabledReason)].record) return true;
-  return handedOver && BACKEND_DISABLE_REASONS.includes((service.disabledReason ?? "").trim());
+  return handedOver && backendOfReason(service.disabledReason) !== undefined;
 }
 
 /** Whether unfencing may re-enable a disabled service: ours always, reasonless only after an evacuation through attrd, foreign never. */

@@ -69,4 +69,12 @@ describe("withBackendProgress", () => {
     r.close();
     expect(shown?.detail).toMatch(/through Masakari, no notification yet: pending$/);
   });
+
+  it("says when recovery_driver changed while the back-end holds the recovery, and which driver recovers the next failure", async () => {
+    fake = await startFakeBackends(() => ({ status: 503, body: {} }));
+    const r = reader(fake);
+    const [shown] = await withBackendProgress([row("evacuating", `nova-ha:evacuating ${AT} driver=masakari ref=n-1 configured=nova state=running`)], r.read);
+    r.close();
+    expect(shown?.detail).toMatch(/through Masakari, notification n-1: running \(recovery_driver is now nova: this recovery stays with Masakari to its end, nova recovers the next failure\); Masakari not readable/);
+  });
 });

@@ -1,54 +1,25 @@
 // A pass with recovery_driver masakari or mistral: the simulator's Nova, Masakari and Mistral fakes over HTTP, the real drivers.
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import type { OpenStackConnection } from "../../../src/openstack/connect.js";
-import { createMasakariApi } from "../../../src/openstack/masakari/masakari-api.js";
-import { createMistralApi } from "../../../src/openstack/mistral/mistral-api.js";
-import { MasakariDriver } from "../../../src/recovery/drivers/masakari-driver.js";
-import { MistralDriver } from "../../../src/recovery/drivers/mistral-driver.js";
-import type { DriverName } from "../../../src/recovery/drivers/driver-choice.js";
 import { parseNovaMarker } from "../../../src/recovery/host/nova-marker.js";
-import { recoveryPass, type PassDeps } from "../../../src/recovery/recovery-pass.js";
+import { recoveryPass } from "../../../src/recovery/recovery-pass.js";
 import { fakeMasakari } from "../openstack/masakari/fake-masakari.js";
-import { startFakeBackends, type FakeBackends } from "../openstack/masakari/fake-backends.js";
 import { fakeMistral } from "../openstack/mistral/fake-mistral.js";
+import { NODE, useBackendPass } from "./backend-pass-bench.js";
 import { MemoryAttrd } from "./memory-attrd.js";
-import { evacuatePosts, fenceInSim, quiet, simRun, useSimulator, type Simulator } from "./sim-harness.js";
-
-const NODE = "ctl-1";
+import { evacuatePosts, fenceInSim, simRun, type Simulator } from "./sim-harness.js";
 
 describe("recoveryPass with a recovery back-end", () => {
+  const bench = useBackendPass();
+  const { deps, markerOf, posts, start } = bench;
   let sim: Simulator;
   let openstack: OpenStackConnection;
-  let fake: FakeBackends | undefined;
-  useSimulator((bench) => ({ sim, openstack } = bench));
-  beforeEach(() => {
-    sim.cloud.seed({ hosts: 3, serversPerHost: 2 });
-    sim.cloud.resetCounts();
-  });
-  afterEach(async () => {
-    await fake?.close();
-    fake = undefined;
-  });
-
-  /** The pass's dependencies with recovery_driver `configured`, each back-end's driver new (another controller's, as it were). */
-  function deps(attrd: MemoryAttrd, configured: DriverName, stallAfterMs = 60_000): PassDeps {
-    const backends = fake as FakeBackends;
-    return {
-      openstack, attrd, log: quiet, node: NODE, failures: new Map(),
-      drivers: {
-        configured, stallAfterMs, onSharedStorage: false,
-        driverFor: (name) => (name === "masakari" ? new MasakariDriver(createMasakariApi(backends.session("masakari"))) : new MistralDriver(createMistralApi(backends.session("mistral")))),
-      },
-    };
-  }
-
-  const markerOf = (host: string) => parseNovaMarker(sim.cloud.services().find((service) => service.host === host && service.binary === "nova-compute")?.disabledReason);
-  const posts = (service: "masakari" | "mistral") => (fake as FakeBackends).calls(service).filter((c) => c.method === "POST").length;
+  beforeAll(() => ({ sim, openstack } = bench));
 
   it("hands a fenced host to Masakari, keeps it pending until Masakari finishes, then records the outcome with the notification id", async () => {
     const m = fakeMasakari({ details: ["Successfully evacuate instances 'a,b' from host 'compute-1'"] });
     let evacuatingSeen: ReturnType<typeof parseNovaMarker> | undefined;
-    fake = await startFakeBackends((req) => {
+    await start((req) => {
       // Masakari finishes once the pass has recorded the notification in the marker.
       const marker = markerOf("compute-1");
       if (marker.kind === "ours" && marker.phase === "evacuating" && marker.fields.ref && m.notifications[0]) {
@@ -72,7 +43,7 @@ describe("recoveryPass with a recovery back-end", () => {
   it("takes its marker back when Masakari writes its own disable reason over it, and records the end over it", async () => {
     const m = fakeMasakari({ details: ["Successfully evacuate instances 'a,b' from host 'compute-1'"] });
     let polls = 0;
-    fake = await startFakeBackends(async (req) => {
+    await start(async (req) => {
       const reply = m.handler(req);
       if (req.method === "POST" && req.path === "/notifications") {
         // Masakari's first task disables the host with its own reason (masakari.conf [host_failure] service_disable_reason).
@@ -92,7 +63,7 @@ describe("recoveryPass with a recovery back-end", () => {
   it("leaves the host pending while Masakari is down at fencing, and the next pass hands it over once Masakari is back", async () => {
     const m = fakeMasakari();
     let down = true;
-    fake = await startFakeBackends((req) => (down ? { status: 503, body: {} } : m.handler(req)));
+    await start((req) => (down ? { status: 503, body: {} } : m.handler(req)));
     await fenceInSim(sim, openstack, "compute-1");
     const attrd = new MemoryAttrd({ "compute-1": "yes" });
     const first = await recoveryPass(deps(attrd, "masakari"), simRun({ deadline: Date.now() + 300 }));
@@ -114,7 +85,7 @@ describe("recoveryPass with a recovery back-end", () => {
 
   it("keeps a recovery on the driver it started with when recovery_driver changed meanwhile, and sends new failures to the configured one", async () => {
     const mistral = fakeMistral();
-    fake = await startFakeBackends(mistral.handler);
+    await start(mistral.handler);
     await fenceInSim(sim, openstack, "compute-1");
     const attrd = new MemoryAttrd({ "compute-1": "yes" });
     await recoveryPass(deps(attrd, "mistral"), simRun({ deadline: Date.now() + 200 }));
@@ -140,12 +111,12 @@ describe("recoveryPass with a recovery back-end", () => {
 
   it("marks a back-end's recovery stalled past backend_stall_timeout and keeps the host pending", async () => {
     const m = fakeMasakari();
-    fake = await startFakeBackends(m.handler);
+    await start(m.handler);
     await fenceInSim(sim, openstack, "compute-1");
     const attrd = new MemoryAttrd({ "compute-1": "yes" });
     await recoveryPass(deps(attrd, "masakari"), simRun({ deadline: Date.now() + 200 }));
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const later = await recoveryPass(deps(attrd, "masakari", 10), simRun({ deadline: Date.now() + 200 }));
+    const later = await recoveryPass(deps(attrd, "masakari", { stallAfterMs: 10 }), simRun({ deadline: Date.now() + 200 }));
     expect(later.reports).toEqual([expect.objectContaining({ done: false })]);
     expect(markerOf("compute-1")).toMatchObject({ phase: "evacuating", fields: { driver: "masakari", ref: "n-1", state: "stalled" } });
     expect(posts("masakari")).toBe(1);

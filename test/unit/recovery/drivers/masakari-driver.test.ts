@@ -21,6 +21,18 @@ describe("MasakariDriver", () => {
     expect(fake.calls("masakari").filter((c) => c.method === "POST")).toHaveLength(1);
   });
 
+  it("follow only looks: nothing when Masakari holds no notification of the failure, the notification once there is one, pending while Masakari is down", async () => {
+    const m = fakeMasakari();
+    let down = false;
+    const fake = await bench.start((req) => (down ? { status: 503, body: {} } : m.handler(req)));
+    expect(await bench.masakari().follow(HOST, signal)).toBeUndefined();
+    await bench.masakari().advance(HOST, signal);
+    expect(await bench.masakari().follow(HOST, signal)).toMatchObject({ state: "running", ref: "n-1" });
+    down = true;
+    expect(await bench.masakari().follow({ ...HOST, ref: "n-1" }, signal)).toMatchObject({ state: "pending", ref: "n-1", detail: expect.stringMatching(/^Masakari could not be asked/) });
+    expect(fake.calls("masakari").filter((c) => c.method === "POST")).toHaveLength(1);
+  });
+
   it("sends the fencing time to the second as generated_time", () => {
     expect(generatedTimeOf("2026-12-07T03:00:00.456Z")).toBe("2026-12-07T03:00:00Z");
     expect(generatedTimeOf("2026-12-07T03:00:00")).toMatch(/^2026-12-07T\d\d:00:00Z$/);

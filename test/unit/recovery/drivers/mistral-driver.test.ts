@@ -25,6 +25,16 @@ describe("MistralDriver", () => {
     expect(created.description).toBe(descriptionOf(HOST));
   });
 
+  it("follow only looks: nothing when Mistral holds no execution of the failure (even under a recorded id), the execution once there is one", async () => {
+    const m = fakeMistral();
+    const fake = await bench.start(m.handler);
+    const id = executionIdOf(HOST.host, HOST.failureId);
+    expect(await bench.mistral().follow({ ...HOST, ref: id }, signal)).toBeUndefined();
+    await bench.mistral().advance(HOST, signal);
+    expect(await bench.mistral().follow(HOST, signal)).toMatchObject({ state: "running", ref: id });
+    expect(fake.calls("mistral").filter((c) => c.method === "POST")).toHaveLength(1);
+  });
+
   it("follows the execution id recorded in the marker instead of deriving one", async () => {
     const m = fakeMistral();
     m.executions.set("e-recorded", { id: "e-recorded", workflow_name: WORKFLOW_NAME, description: "started by an operator", input: "{}",
