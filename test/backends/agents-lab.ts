@@ -81,6 +81,12 @@ export async function expectRecoveredOnce(lab: LabSession, fenced: FencedCompute
   expect(fenced.servers.map((s) => evacuations.get(s.id))).toEqual(fenced.servers.map(() => 1));
 }
 
+/** Takes a host off maintenance in its Masakari segment if it is on it (the clean-up after a Masakari recovery that did not unfence). */
+export async function offMaintenance(masakari: MasakariApi, host: string): Promise<void> {
+  const entry = await segmentHost(masakari, host).catch(() => undefined);
+  if (entry?.host.onMaintenance) await masakari.updateHost(entry.segment.uuid, entry.host.uuid, { onMaintenance: false });
+}
+
 /** Restarts the compute and unfences it with the built fence_compute on: the service ends enabled, with no reason. */
 export async function restartAndUnfence(lab: LabSession, n: number): Promise<void> {
   await computeControl("start", n);
@@ -98,40 +104,55 @@ export interface AgentsLab {
   novaEvacuate(params: Record<string, string>): Promise<OcfResource>;
 }
 
+/** The lab of `prepareAgentsLab`, and the clean-up of what it made. */
+export interface PreparedAgentsLab extends AgentsLab {
+  /** Removes the NovaEvacuate resources made, closes the Masakari session, drops the fake attrd. */
+  close(): void;
+}
+
 /**
- * Sets up a test file: the lab, the built bundles, the fake attrd, Masakari up with the lab's computes in a segment
- * (recovery_method auto) and, with `mistral`, Mistral up with our workflow installed. Returns the context, filled in beforeAll.
+ * Prepares the built agents on the lab: the lab, the built bundles, the fake attrd, Masakari up with the lab's computes in a
+ * segment (recovery_method auto) and, with `mistral`, Mistral up with our workflow installed (test files and bench/backends-lab.ts).
  */
-export function useAgentsLab(options: { mistral?: boolean } = {}): AgentsLab {
-  const context = {} as AgentsLab;
-  const resources: OcfResource[] = [];
-  let masakari: Awaited<ReturnType<typeof labBackendSession>> | undefined;
+export async function prepareAgentsLab(options: { mistral?: boolean; masakariEnv?: Record<string, string> } = {}): Promise<PreparedAgentsLab> {
   const cli = { env: LAB_ENV, makeLog: () => pino({ level: "silent" }), attrd: () => attrdUpdater() };
-  beforeAll(async () => {
-    context.lab = await requireLab();
-    requireBundle(BUNDLES.fenceCompute);
-    requireBundle(BUNDLES.novaEvacuate);
-    context.attrd = useFakeAttrd();
-    await labScript("masakari-up.sh");
-    const segment = await novaHa(["masakari", "sync-segment", "nova-ha-backends", "--nodes", "compute-1,compute-2,compute-3", "--recovery-method", "auto"], cli);
-    expect(segment.exitCode, segment.stderr).toBe(0);
-    if (options.mistral) {
-      await labScript("mistral-up.sh");
-      const workflow = await novaHa(["mistral", "install-workflow", "--file", WORKFLOW], cli);
-      expect(workflow.exitCode, workflow.stderr).toBe(0);
-    }
-    masakari = await labBackendSession("masakari");
-    context.masakari = createMasakariApi(masakari.session);
-    context.novaEvacuate = async (params) => {
-      const resource = await novaEvacuateResource(context.lab, params);
+  const lab = await requireLab();
+  requireBundle(BUNDLES.fenceCompute);
+  requireBundle(BUNDLES.novaEvacuate);
+  const attrd = useFakeAttrd();
+  await labScript("masakari-up.sh", [], options.masakariEnv);
+  const segment = await novaHa(["masakari", "sync-segment", "nova-ha-backends", "--nodes", "compute-1,compute-2,compute-3", "--recovery-method", "auto"], cli);
+  expect(segment.exitCode, segment.stderr).toBe(0);
+  if (options.mistral) {
+    await labScript("mistral-up.sh");
+    const workflow = await novaHa(["mistral", "install-workflow", "--file", WORKFLOW], cli);
+    expect(workflow.exitCode, workflow.stderr).toBe(0);
+  }
+  const masakari = await labBackendSession("masakari");
+  const resources: OcfResource[] = [];
+  return {
+    lab, attrd, masakari: createMasakariApi(masakari.session),
+    async novaEvacuate(params) {
+      const resource = await novaEvacuateResource(lab, params);
       resources.push(resource);
       return resource;
-    };
+    },
+    close() {
+      for (const resource of resources) resource.remove();
+      masakari.close();
+      attrd.remove();
+    },
+  };
+}
+
+/** Sets up a test file with `prepareAgentsLab` in beforeAll and cleans up after it; returns the context, filled in beforeAll. */
+export function useAgentsLab(options: { mistral?: boolean } = {}): AgentsLab {
+  const context = {} as AgentsLab;
+  let prepared: PreparedAgentsLab | undefined;
+  beforeAll(async () => {
+    prepared = await prepareAgentsLab(options);
+    Object.assign(context, { lab: prepared.lab, attrd: prepared.attrd, masakari: prepared.masakari, novaEvacuate: prepared.novaEvacuate });
   });
-  afterAll(() => {
-    for (const resource of resources) resource.remove();
-    masakari?.close();
-    context.attrd?.remove();
-  });
+  afterAll(() => prepared?.close());
   return context;
 }

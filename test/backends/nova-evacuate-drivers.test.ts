@@ -4,7 +4,7 @@
 import { describe, expect, it } from "vitest";
 import { parseNovaMarker } from "../../src/recovery/host/nova-marker.js";
 import { computeService } from "../nova/lab-compute.js";
-import { expectRecoveredOnce, type FencedCompute, killAndFence, monitorUntilDone, restartAndUnfence, segmentHost, useAgentsLab } from "./agents-lab.js";
+import { expectRecoveredOnce, type FencedCompute, killAndFence, monitorUntilDone, offMaintenance, restartAndUnfence, segmentHost, useAgentsLab } from "./agents-lab.js";
 import { restoreHost } from "./backend-lab.js";
 
 const ctx = useAgentsLab({ mistral: true });
@@ -31,8 +31,7 @@ describe("NovaEvacuate with a recovery back-end, end to end on the real lab", ()
       await restartAndUnfence(ctx.lab, 2);
       expect((await segmentHost(ctx.masakari, "compute-2")).host.onMaintenance).toBe(false);
     } finally {
-      const entry = await segmentHost(ctx.masakari, "compute-2").catch(() => undefined);
-      if (entry?.host.onMaintenance) await ctx.masakari.updateHost(entry.segment.uuid, entry.host.uuid, { onMaintenance: false });
+      await offMaintenance(ctx.masakari, "compute-2");
       if (failure) await restoreHost(ctx.lab, 2, failure.servers);
     }
   });

@@ -35,7 +35,7 @@ host = mistral-lab
 host = mistral-lab
 [oslo_concurrency]
 lock_path = $LAB/mistral/lock
-$(authtoken mistral)
+$(authtoken mistral workflowv2)
 EOF
     chmod 600 "$CONF"
 }

@@ -425,11 +425,14 @@ EOF
 
 dburl() { echo "mysql+pymysql://lab:$DB_PASS@$IP/$1?charset=utf8"; }
 
-# authtoken USER: keystonemiddleware section for a service user.
+# authtoken USER [SERVICE_TYPE]: keystonemiddleware section for a service user. With SERVICE_TYPE
+# (the catalog type), the service enforces the access rules of application-credential tokens;
+# without it, as packaged, keystonemiddleware refuses every such token (401).
 authtoken() {
     printf '[keystone_authtoken]\nwww_authenticate_uri = http://%s:5000\n' "$IP"
     service_auth "$1"
     printf 'service_token_roles_required = true\n'
+    [ -z "${2:-}" ] || printf 'service_type = %s\n' "$2"
 }
 
 # service_auth USER [SECTION]: keystoneauth password plugin lines for a service user.
@@ -570,7 +573,7 @@ lock_path = $LAB/nova/lock
 enabled = false
 [glance]
 region_name = RegionOne
-$(authtoken nova)
+$(authtoken nova compute)
 $(service_auth placement placement)
 $(service_auth neutron neutron)
 EOF
