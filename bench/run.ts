@@ -1,6 +1,6 @@
 // npm run bench: builds the agents, measures them against the peers on the simulator, writes docs/benchmarks.md.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { economyFigure } from "./fig-economy.js";
@@ -10,6 +10,7 @@ import { scaleFigure } from "./fig-scale.js";
 import { missingPrerequisites, PEER_INSTALL_COMMAND, ROOT } from "./harness/agents.js";
 import { type BenchContext, type BenchOptions, closeContext, FIGURES, type FigureId, openContext } from "./harness/context.js";
 import type { FigureResult } from "./harness/figure.js";
+import { withKeptSections } from "./harness/kept-sections.js";
 import { describeMachine, loadNow } from "./harness/machine.js";
 import { killAllChildren } from "./harness/measure.js";
 import { renderReport } from "./report.js";
@@ -134,7 +135,8 @@ async function main(): Promise<void> {
     const report = renderReport({ command, startedAt, durationMs: Date.now() - startedAt.getTime(), machine, loadAtEnd: loadNow(), options, peerSource: context.peerSource, figures: results });
     const out = resolve(ROOT, flags.out);
     mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, report);
+    // The lab figures recorded below the marker (bench/backends-lab.ts) are not this command's: keep them.
+    writeFileSync(out, withKeptSections(report, existsSync(out) ? readFileSync(out, "utf8") : undefined));
     if (flags.json) writeFileSync(resolve(ROOT, flags.json), JSON.stringify({ options, machine, figures: results.map((r) => ({ id: r.id, goals: r.goals, anomalies: r.anomalies, raw: r.raw })) }, null, 2));
     process.stderr.write(`bench: wrote ${out} in ${Math.round((Date.now() - startedAt.getTime()) / 1000)} s\n`);
   } finally {
