@@ -8,10 +8,9 @@ import { attrdUpdater } from "../pacemaker/attrd.js";
 import { fenceHost } from "../recovery/host/fence-host.js";
 import { hostMatchError } from "../recovery/host/host-name.js";
 import { liftFence, waitForEvacuationDone } from "../recovery/host/unfence-host.js";
-import { oneLine } from "../kit/agent-error.js";
-import { recoveredThroughMasakari } from "../recovery/drivers/driver-choice.js";
 import { COMPUTE_FENCE_OPTIONS } from "./compute-fence-options.js";
-import { cloudConfigFromParams } from "./openstack-session.js";
+import { BACKEND_CLOUD_OPTION } from "./backend-options.js";
+import { leaveMasakariMaintenance } from "./masakari-unfencing.js";
 import { findService, matchService, novaList, novaMonitor, novaStatus, validateCredentials, withNova } from "./nova-fence-handlers.js";
 import { FENCE_OPENSTACK_OPTIONS } from "./openstack-options.js";
 
@@ -58,30 +57,11 @@ async function fenceOn(context: FenceContext): Promise<void> {
     if (match.kind === "ambiguous") throw hostMatchError(context.plug ?? "", match);
     const deps = { compute: openstack.compute, attrd: attrdUpdater(), log: context.log };
     const done = await waitForEvacuationDone(deps, match.host, { signal: context.signal });
-    if (recoveredThroughMasakari(done.service?.disabledReason)) await leaveMasakariMaintenance(context, match.host);
+    await leaveMasakariMaintenance(context, match.host, done.service?.disabledReason);
     // Nova's flakiness is waited out here as in the wait above: Pacemaker's pcmk_on_timeout is the only bound.
     const lifted = await liftFence(deps, done, { signal: context.signal });
     context.log.info({ host: match.host, status: lifted.status, forced_down: lifted.forcedDown }, "unfencing done");
   }, Infinity);
-}
-
-/** A host recovered through Masakari: take it off maintenance in its segment (Masakari never does); a failure is logged, never fatal. */
-async function leaveMasakariMaintenance(context: FenceContext, host: string): Promise<void> {
-  try {
-    // Loaded only here: the HTTP client and Masakari's schemas cost nothing to the other actions.
-    const [{ createMasakariApi }, { openBackend }, { leaveMaintenance, MAINTENANCE_BOUNDS }] = await Promise.all([
-      import("../openstack/masakari/masakari-api.js"), import("../recovery/drivers/backend-drivers.js"), import("../recovery/drivers/masakari-maintenance.js"),
-    ]);
-    const cloud = await cloudConfigFromParams(context.params, process.env, context.deadline);
-    const backend = openBackend("masakari", cloud, { log: context.log, signal: context.signal });
-    try {
-      await leaveMaintenance(createMasakariApi(backend.session), host, context.log, { ...MAINTENANCE_BOUNDS, signal: context.signal });
-    } finally {
-      backend.close();
-    }
-  } catch (error) {
-    context.log.warn({ host, err: oneLine(error) }, "Masakari: could not take the host off maintenance; its next failure is refused (409) until an operator does");
-  }
 }
 
 /** The fence_compute agent. */
@@ -95,7 +75,7 @@ export const fenceCompute = defineFenceAgent({
     "on (unfencing) waits until the host's evacuation is finished, then lifts force-down and re-enables the service unless an operator disabled it.",
   fabric: true,
   defaultAction: "off",
-  ownParams: [...FENCE_OPENSTACK_OPTIONS, ...COMPUTE_FENCE_OPTIONS, RECORD_ONLY],
+  ownParams: [...FENCE_OPENSTACK_OPTIONS, ...COMPUTE_FENCE_OPTIONS, RECORD_ONLY, BACKEND_CLOUD_OPTION],
   handlers: {
     preflight: recordOnlyDisabled,
     validate: validateCredentials,

@@ -12,6 +12,8 @@ import { resolveOwnNovaHost } from "../nova-compute-service/nova-conf-host.js";
 import { attrdUpdater } from "../pacemaker/attrd.js";
 import { attrdReading } from "../recovery/host/host-recovery-state.js";
 import { liftFence, retryClearForcedDown, waitForEvacuationDone } from "../recovery/host/unfence-host.js";
+import { BACKEND_CLOUD_OPTION } from "./backend-options.js";
+import { leaveMasakariMaintenance } from "./masakari-unfencing.js";
 import { OCF_OPENSTACK_OPTIONS } from "./openstack-options.js";
 import { cloudConfigFromParams, openStackFromParams } from "./openstack-session.js";
 
@@ -28,6 +30,7 @@ const COMPUTE_PARAMS = [
   { name: "wait_only", type: "boolean", default: false, order: 20, shortdesc: "Only gate: wait for the evacuation, start nothing (drop-in for nova-compute-wait)" },
   { name: "lift_fence", type: "boolean", default: true, order: 20, shortdesc: "After the wait, clear forced_down and re-enable the service (what fence_compute on does)" },
   { name: "stop_timeout", type: "second", default: 60, min: 1, order: 20, shortdesc: "Seconds a command gets after SIGTERM before SIGKILL" },
+  BACKEND_CLOUD_OPTION,
 ] as const satisfies readonly ParamSpec[];
 
 /** NovaCompute's own parameter values, typed by the table. */
@@ -86,7 +89,11 @@ async function start(context: OcfContext): Promise<OcfCode> {
     log.info({ host }, `Pausing ${delay} s after the evacuation of ${host}`);
     await sleep(delay * 1000, undefined, { signal: budget });
   }
-  const lifted = paramsOf(context).lift_fence ? await liftFence(deps, done) : undefined;
+  // Lifting the fence includes Masakari's part, as fence_compute on does: a host that rejoined without our unfencing
+  // (the peer's fence_compute, or no unfencing configured) would otherwise stay on maintenance, its next failure refused.
+  const lift = paramsOf(context).lift_fence;
+  if (lift) await leaveMasakariMaintenance({ ...context, signal: budget }, host, done.service?.disabledReason);
+  const lifted = lift ? await liftFence(deps, done) : undefined;
   const runner = runnerOf(context);
   if (runner) {
     await runner.start();

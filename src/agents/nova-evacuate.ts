@@ -14,6 +14,7 @@ import { loadPowerStateMemory, savePowerStateMemory } from "../recovery/memory/p
 import { recoveryPass } from "../recovery/recovery-pass.js";
 import { DEFAULT_RECOVERY_OPTIONS, type RecoveryOptions } from "../recovery/engine/recovery-options.js";
 import { DRIVER_NAMES, type DriverName } from "../recovery/drivers/driver-choice.js";
+import { BACKEND_CLOUD_OPTION, backendCloudConfig } from "./backend-options.js";
 import { OCF_OPENSTACK_OPTIONS } from "./openstack-options.js";
 import { cloudConfigFromParams, openStackFromParams } from "./openstack-session.js";
 
@@ -40,8 +41,7 @@ const RECOVERY_PARAMS = [
     longdesc: "nova: this agent evacuates and verifies the instances itself. masakari: it sends Masakari a COMPUTE_HOST notification and follows it. " +
       "mistral: it starts the nova-ha-host-evacuate workflow (nova-ha mistral install-workflow) and follows the execution. Either way the host stays " +
       "pending until the back-end reports an end; a host whose recovery started keeps its driver. See docs/backends.md." },
-  { name: "backend_cloud", type: "string", default: "", order: 30, shortdesc: "clouds.yaml entry whose credentials start the back-end's recoveries (else this agent's own)",
-    longdesc: "Mistral keeps the token of whoever starts an execution in clear in its logs and database: give it a short-lived application credential limited to the workflow's calls (docs/backends.md)." },
+  BACKEND_CLOUD_OPTION,
   { name: "backend_stall_timeout", type: "second", default: 900, min: 1, order: 30, shortdesc: "Seconds a back-end's recovery may run before it is reported stalled",
     longdesc: "A stalled recovery is logged and marked stalled in Nova (nova-ha status shows it) and followed on; it is never started a second time." },
 ] as const satisfies readonly ParamSpec[];
@@ -84,11 +84,10 @@ async function monitor(context: OcfContext): Promise<OcfCode> {
     (error) => log.warn({ err: oneLine(error) }, `could not save the recovery caches in ${environment.stateDir}; Nova's records still hold the state`),
   );
   const params = paramsOf(context);
-  const backendCloud = params.backend_cloud.trim();
   // The back-ends' credentials: their own clouds.yaml entry, else the agent's; loaded only once a host is handed over.
   const { backendDrivers } = await import("../recovery/drivers/backend-drivers.js");
   const drivers = backendDrivers({
-    config: () => cloudConfigFromParams(backendCloud ? { cloud: backendCloud, endpoint_type: context.params.endpoint_type, region_name: context.params.region_name } : context.params, process.env, deadline),
+    config: () => backendCloudConfig(context.params, process.env, deadline),
     log, deadline, signal,
   });
   const { reports } = await recoveryPass(

@@ -1,10 +1,12 @@
 // NovaCompute in-process: it starts nova-compute only once its host's evacuation is finished, then lifts the fence.
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { novaCompute } from "../../../src/agents/nova-compute.js";
 import { novaEvacuate } from "../../../src/agents/nova-evacuate.js";
 import { captureLog } from "../kit/fixtures/capture-log.js";
+import { fakeMasakari } from "../openstack/masakari/fake-masakari.js";
+import { startFakeBackends, type FakeBackends } from "../openstack/masakari/fake-backends.js";
 import { startOcfHarness, type OcfHarness } from "./ocf-harness.js";
 
 let h: OcfHarness;
@@ -135,5 +137,64 @@ describe("NovaCompute", () => {
     await h.fence("compute-3");
     const run = await h.run(novaCompute, "start", { ...h.credentials(), wait_only: "1", nova_conf: conf }, { OCF_RESKEY_CRM_meta_timeout: "2500" });
     expect(run.stderr).toMatch(/compute-3/);
+  });
+});
+
+describe("NovaCompute start and Masakari's maintenance", () => {
+  const EVACUATED = "nova-ha:evacuated at=2026-12-07T03:01:00.000Z recovered=2 failed=0 skipped=0";
+  let fake: FakeBackends | undefined;
+  afterEach(async () => {
+    await fake?.close();
+    fake = undefined;
+    delete process.env.OS_CLIENT_CONFIG_FILE;
+  });
+
+  /** compute-1 fenced, recovered (marker `reason`, attrd no) and back; a Masakari reached through backend_cloud, compute-1 on maintenance. */
+  async function recoveredHost(reason: string, masakari = fakeMasakari()) {
+    masakari.hosts[0]!.on_maintenance = true;
+    fake = await startFakeBackends(masakari.handler);
+    const clouds = join(h.stateDir, "clouds.yaml");
+    writeFileSync(clouds, `clouds:\n  masakari-lab:\n    auth:\n      auth_url: ${fake.server.url}/v3\n      username: admin\n      password: secret\n` +
+      "      project_name: admin\n      user_domain_name: Default\n      project_domain_name: Default\n");
+    process.env.OS_CLIENT_CONFIG_FILE = clouds;
+    await h.fence("compute-1");
+    h.attrd.set("compute-1", "no");
+    Object.assign(h.sim.cloud.computeService("compute-1")!, { disabledReason: reason });
+    h.sim.cloud.reviveHost("compute-1");
+    return masakari;
+  }
+  const params = () => gate({ backend_cloud: "masakari-lab", endpoint_type: "publicURL" });
+
+  it("takes a host our recovery through Masakari ended off maintenance, then re-enables it", async () => {
+    const m = await recoveredHost(`${EVACUATED} driver=masakari ref=n-1 outcome=done`);
+    const run = await h.run(novaCompute, "start", params());
+    expect(run.exitCode).toBe(0);
+    expect(m.hosts.map((host) => host.on_maintenance)).toEqual([false, false, false]);
+    expect(service("compute-1")).toMatchObject({ status: "enabled", disabledReason: null });
+    expect(run.log).toContain("Masakari: host taken off maintenance in its segment");
+  });
+
+  it.each([
+    ["our own engine recovered", EVACUATED],
+    ["Mistral recovered", `${EVACUATED} driver=mistral ref=e-1 outcome=done`],
+  ])("leaves a maintenance alone on a host %s (an operator's, as far as we know)", async (_title, reason) => {
+    const m = await recoveredHost(reason);
+    expect((await h.run(novaCompute, "start", params())).exitCode).toBe(0);
+    expect(m.hosts[0]!.on_maintenance).toBe(true);
+    expect(fake!.calls("masakari")).toEqual([]);
+  });
+
+  it("leaves the maintenance alone with lift_fence=false: whoever lifts the fence later takes the host off it", async () => {
+    const m = await recoveredHost(`${EVACUATED} driver=masakari ref=n-1 outcome=done`);
+    expect((await h.run(novaCompute, "start", { ...params(), lift_fence: "false" })).exitCode).toBe(0);
+    expect(m.hosts[0]!.on_maintenance).toBe(true);
+  });
+
+  it("starts anyway, with a warning, when Masakari refuses to take the host off maintenance", async () => {
+    await recoveredHost(`${EVACUATED} driver=masakari ref=n-1 outcome=done`, fakeMasakari({ hostUpdateStatus: 500 }));
+    const run = await h.run(novaCompute, "start", params());
+    expect(run.exitCode).toBe(0);
+    expect(service("compute-1")).toMatchObject({ status: "enabled" });
+    expect(run.log).toMatch(/Masakari: could not take the host off maintenance/);
   });
 });

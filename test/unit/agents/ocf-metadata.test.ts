@@ -1,8 +1,10 @@
 // The OCF agents' metadata: byte for byte the golden copies, and valid against the DTD and RNG Debian ships.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { fenceCompute } from "../../../src/agents/fence-compute.js";
 import { novaCompute } from "../../../src/agents/nova-compute.js";
 import { novaEvacuate } from "../../../src/agents/nova-evacuate.js";
+import { fenceMetadata } from "../../../src/kit/fence/metadata.js";
 import { ocfMetadata } from "../../../src/kit/ocf/metadata.js";
 import { xmllint } from "../kit/fixtures/xmllint.js";
 
@@ -44,4 +46,15 @@ it("NovaEvacuate keeps the shell agent's own parameters", () => {
 it("NovaCompute keeps the shell agent's own parameters", () => {
   const xml = ocfMetadata(novaCompute);
   for (const name of ["domain", "evacuation_delay"]) expect(xml).toContain(`<parameter name="${name}"`);
+});
+
+it("gives every agent that reaches a recovery back-end the same backend_cloud (NovaEvacuate, NovaCompute, fence_compute)", () => {
+  const described = (xml: string) => {
+    const block = /<parameter name="backend_cloud"[^]*?<\/parameter>/.exec(xml)?.[0] ?? "";
+    return { shortdesc: /<shortdesc[^>]*>([^<]*)</.exec(block)?.[1], content: /<content [^>]*>/.exec(block)?.[0] };
+  };
+  const [evacuate, compute, fence] = [ocfMetadata(novaEvacuate), ocfMetadata(novaCompute), fenceMetadata(fenceCompute)].map(described);
+  expect(evacuate?.shortdesc).toMatch(/^clouds.yaml entry whose credentials reach the recovery back-ends/);
+  expect(compute).toEqual(evacuate);
+  expect(fence).toEqual(evacuate);
 });
