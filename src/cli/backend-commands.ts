@@ -42,7 +42,8 @@ export function addBackendCommands(root: Command, context: BackendCommandContext
   withCredentials(mistral
     .command("install-workflow")
     .description("create our nova-ha-host-evacuate workflow in Mistral, or update it")
-    .option("--file <path>", "workflow definition (else the one make install put under /usr/share/nova-ha/workflows)"))
+    .option("--file <path>", "workflow definition (else the one make install put under /usr/share/nova-ha/workflows)")
+    .option("--public", "in Mistral's public scope, for a backend_cloud credential of another project than these credentials'"))
     .action(async (options: InstallWorkflowOptions & { verbose?: boolean }) => {
       const log = context.makeLog(options.verbose === true);
       result.outcome = await installWorkflowCommand(options, { env: context.env, log });

@@ -17,6 +17,8 @@ export interface InstallWorkflowOptions {
   readonly interface?: string;
   /** The definition to install; the installed one by default. */
   readonly file?: string;
+  /** Install it in Mistral's public scope: NovaEvacuate's backend_cloud may start it from another project. */
+  readonly public?: boolean;
 }
 
 /** Reads the definition, then POSTs it, or PUTs it when Mistral answers 409 (the name exists); prints what it did. */
@@ -32,16 +34,17 @@ export async function installWorkflowCommand(options: InstallWorkflowOptions, de
   const connection = await connectBackend("mistral", options, deps);
   try {
     const api = createMistralApi(connection.session);
+    const scope = options.public ? "public" : undefined;
     let verb = "created";
     let workflows;
     try {
-      workflows = await api.createWorkflows(definition);
+      workflows = await api.createWorkflows(definition, scope);
     } catch (error) {
       if (!isConflict(error)) throw error;
-      workflows = await api.updateWorkflows(definition);
+      workflows = await api.updateWorkflows(definition, scope);
       verb = "updated";
     }
-    const lines = workflows.map((w) => `workflow ${w.name} ${verb} (${w.id}) from ${path}`);
+    const lines = workflows.map((w) => `workflow ${w.name} ${verb} (${w.id}${scope ? `, ${scope}` : ""}) from ${path}`);
     return { exitCode: CLI_EXIT.OK, stdout: `${lines.join("\n")}\n` };
   } finally {
     connection.close();

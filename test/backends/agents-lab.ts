@@ -10,7 +10,8 @@ import { requireLab, waitFor, type LabSession } from "../nova/lab.js";
 import { computeControl, computeService, serversOnHost, type NovaServer } from "../nova/lab-compute.js";
 import { evacuationsPerInstance, LAB_ENV, labBackendSession, labScript, verifyRecovered } from "./backend-lab.js";
 
-const WORKFLOW = new URL("../../share/workflows/nova-ha-host-evacuate.yaml", import.meta.url).pathname;
+/** Our workflow, as the tests install it. */
+export const WORKFLOW = new URL("../../share/workflows/nova-ha-host-evacuate.yaml", import.meta.url).pathname;
 
 /** The agents' connection parameters for the lab's admin. */
 export function agentCredentials(lab: LabSession): Record<string, string> {

@@ -12,7 +12,7 @@ import { parseNovaMarker } from "../../src/recovery/host/nova-marker.js";
 import type { OcfResource } from "../nova/bundles.js";
 import { LAB_DIR, send } from "../nova/lab.js";
 import { computeService } from "../nova/lab-compute.js";
-import { expectRecoveredOnce, type FencedCompute, killAndFence, monitorUntilDone, restartAndUnfence, useAgentsLab } from "./agents-lab.js";
+import { expectRecoveredOnce, type FencedCompute, killAndFence, monitorUntilDone, restartAndUnfence, useAgentsLab, WORKFLOW } from "./agents-lab.js";
 import { LAB_ENV, restoreHost } from "./backend-lab.js";
 import { restrictedCredential, RESTRICTED_CLOUD, type RestrictedCredential } from "./restricted-credential.js";
 
@@ -22,8 +22,12 @@ let credential: RestrictedCredential;
 let stored: string | undefined;
 
 beforeAll(async () => {
-  const printed = await novaHa(["mistral", "access-rules", "--interface", "public"], { env: LAB_ENV, makeLog: () => pino({ level: "silent" }), attrd: () => attrdUpdater() });
+  const cli = { env: LAB_ENV, makeLog: () => pino({ level: "silent" }), attrd: () => attrdUpdater() };
+  const printed = await novaHa(["mistral", "access-rules", "--interface", "public"], cli);
   expect(printed.exitCode, printed.stderr).toBe(0);
+  // The lab's admin installs the workflow; the credential's project (nova-ha-recovery) may run it once it is public.
+  const installed = await novaHa(["mistral", "install-workflow", "--file", WORKFLOW, "--public", "--interface", "public"], cli);
+  expect(installed.stdout).toMatch(/updated \(.*, public\)/);
   credential = await restrictedCredential(ctx.lab, JSON.parse(printed.stdout ?? ""), 2 * 3600_000);
   const probe = await send(`${credential.endpoints.compute}/os-services?binary=nova-compute`, { token: await credential.token() });
   if (probe.status === 401) {

@@ -17,6 +17,9 @@ export const EXECUTION_STATES = {
 /** An execution state Mistral sends. */
 export type ExecutionState = keyof typeof EXECUTION_STATES;
 
+/** Who may see and run a workflow: the owner's project (Mistral's default), or every project. */
+export type WorkflowScope = "private" | "public";
+
 /** A workflow definition as stored. */
 export interface Workflow {
   id: string;
@@ -69,10 +72,10 @@ const taskSchema = z.object({ id: z.string(), name: z.string(), state: z.string(
 
 /** Mistral's API, as the driver and the CLI use it. */
 export interface MistralApi {
-  /** Creates the workflows of a v2 definition; a 409 (name taken) throws an OpenStackError of kind "conflict". */
-  createWorkflows(definition: string): Promise<Workflow[]>;
-  /** Replaces the workflows of a v2 definition. */
-  updateWorkflows(definition: string): Promise<Workflow[]>;
+  /** Creates the workflows of a v2 definition (Mistral's scope: private to the caller's project unless "public"); a 409 (name taken) throws an OpenStackError of kind "conflict". */
+  createWorkflows(definition: string, scope?: WorkflowScope): Promise<Workflow[]>;
+  /** Replaces the workflows of a v2 definition (a PUT without scope makes them private). */
+  updateWorkflows(definition: string, scope?: WorkflowScope): Promise<Workflow[]>;
   /** One execution, or null when Mistral has none with this id. */
   getExecution(id: string): Promise<Execution | null>;
   /** Executions of a workflow, newest first, optionally with an exact description. */
@@ -86,16 +89,16 @@ export interface MistralApi {
 /** Mistral through a back-end session. */
 export function createMistralApi(session: BackendSession): MistralApi {
   const ctx = (method: string, path: string, requestId?: string) => ({ service: "mistral" as const, method, path, requestId });
-  const workflows = async (method: "POST" | "PUT", definition: string): Promise<Workflow[]> => {
+  const workflows = async (method: "POST" | "PUT", definition: string, scope: WorkflowScope | undefined): Promise<Workflow[]> => {
     // Mistral's definition endpoints answer 406 to "Accept: application/json" (they are exposed as text/plain), JSON all the same.
-    const res = await session.request({ method, path: "/workflows", body: definition, headers: { "Content-Type": "text/plain", Accept: "*/*" } });
+    const res = await session.request({ method, path: "/workflows", params: scope ? { scope } : undefined, body: definition, headers: { "Content-Type": "text/plain", Accept: "*/*" } });
     return parseAnswer(z.object({ workflows: z.array(workflowSchema) }), res.data, ctx(method, "/workflows", res.requestId)).workflows
       .map((w) => ({ id: w.id, name: w.name, updatedAt: w.updated_at ?? undefined }));
   };
 
   return {
-    createWorkflows: (definition) => workflows("POST", definition),
-    updateWorkflows: (definition) => workflows("PUT", definition),
+    createWorkflows: (definition, scope) => workflows("POST", definition, scope),
+    updateWorkflows: (definition, scope) => workflows("PUT", definition, scope),
     async getExecution(id) {
       const path = `/executions/${encodeURIComponent(id)}`;
       try {

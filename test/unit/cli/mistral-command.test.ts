@@ -38,6 +38,23 @@ describe("installWorkflowCommand", () => {
     expect(fake.calls("mistral").map((c) => c.method)).toEqual(["POST", "POST", "PUT"]);
   });
 
+  it("with public, creates and updates the workflow in Mistral's public scope, so that backend_cloud's own project can run it", async () => {
+    const names = new Set<string>();
+    fake = await startFakeBackends((req) => {
+      if (req.method === "POST" && names.has("wf")) return { status: 409, body: { faultstring: "Duplicate entry" } };
+      names.add("wf");
+      return { status: req.method === "POST" ? 201 : 200, body: { workflows: [{ id: "w-1", name: "nova-ha-host-evacuate" }] } };
+    });
+    const file = workflowFile();
+    const deps = { env: env(fake.server.url), log: pino({ level: "silent" }) };
+    expect((await installWorkflowCommand({ file, interface: "public", public: true }, deps)).stdout).toBe(`workflow nova-ha-host-evacuate created (w-1, public) from ${file}\n`);
+    expect((await installWorkflowCommand({ file, interface: "public", public: true }, deps)).stdout).toBe(`workflow nova-ha-host-evacuate updated (w-1, public) from ${file}\n`);
+    expect(fake.calls("mistral").map((c) => `${c.method} ${c.query.get("scope")}`)).toEqual(["POST public", "POST public", "PUT public"]);
+    await installWorkflowCommand({ file, interface: "public" }, deps);
+    // Without it, the scope is left to Mistral (private), as before: a PUT without scope makes a public workflow private again.
+    expect(fake.calls("mistral").slice(3).map((c) => `${c.method} ${c.query.get("scope")}`)).toEqual(["POST null", "PUT null"]);
+  });
+
   it("says what to do when the definition is missing", async () => {
     await expect(installWorkflowCommand({ file: "/nonexistent/wf.yaml" }, { env: {}, log: pino({ level: "silent" }) }))
       .rejects.toThrow("cannot read the workflow /nonexistent/wf.yaml (ENOENT): run make install, or give --file");
