@@ -11,6 +11,7 @@ const ROOT = resolve(import.meta.dirname, "../..");
 export const BUNDLES = {
   fenceCompute: join(ROOT, "fence/fence_compute"),
   novaEvacuate: join(ROOT, "ocf/NovaEvacuate"),
+  novaCompute: join(ROOT, "ocf/NovaCompute"),
 } as const;
 
 /** What one run of an agent produced. */
