@@ -23,36 +23,33 @@ function workflowFile(): string {
   return path;
 }
 
+/** A fake Mistral that answers 409 to a second POST of the workflow, as Mistral does; a definition file and the command's deps. */
+async function startWorkflowMistral() {
+  const names = new Set<string>();
+  fake = await startFakeBackends((req) => {
+    if (req.method === "POST" && names.has("wf")) return { status: 409, body: { faultstring: "Duplicate entry" } };
+    names.add("wf");
+    return { status: req.method === "POST" ? 201 : 200, body: { workflows: [{ id: "w-1", name: "nova-ha-host-evacuate" }] } };
+  });
+  return { fake, file: workflowFile(), deps: { env: env(fake.server.url), log: pino({ level: "silent" }) } };
+}
+
 describe("installWorkflowCommand", () => {
   it("creates the workflow, and updates it when Mistral says the name exists", async () => {
-    const names = new Set<string>();
-    fake = await startFakeBackends((req) => {
-      if (req.method === "POST" && names.has("wf")) return { status: 409, body: { faultstring: "Duplicate entry" } };
-      names.add("wf");
-      return { status: req.method === "POST" ? 201 : 200, body: { workflows: [{ id: "w-1", name: "nova-ha-host-evacuate" }] } };
-    });
-    const file = workflowFile();
-    const deps = { env: env(fake.server.url), log: pino({ level: "silent" }) };
+    const { file, deps } = await startWorkflowMistral();
     expect((await installWorkflowCommand({ file, interface: "public" }, deps)).stdout).toBe(`workflow nova-ha-host-evacuate created (w-1) from ${file}\n`);
     expect((await installWorkflowCommand({ file, interface: "public" }, deps)).stdout).toBe(`workflow nova-ha-host-evacuate updated (w-1) from ${file}\n`);
-    expect(fake.calls("mistral").map((c) => c.method)).toEqual(["POST", "POST", "PUT"]);
+    expect(fake!.calls("mistral").map((c) => c.method)).toEqual(["POST", "POST", "PUT"]);
   });
 
   it("with public, creates and updates the workflow in Mistral's public scope, so that backend_cloud's own project can run it", async () => {
-    const names = new Set<string>();
-    fake = await startFakeBackends((req) => {
-      if (req.method === "POST" && names.has("wf")) return { status: 409, body: { faultstring: "Duplicate entry" } };
-      names.add("wf");
-      return { status: req.method === "POST" ? 201 : 200, body: { workflows: [{ id: "w-1", name: "nova-ha-host-evacuate" }] } };
-    });
-    const file = workflowFile();
-    const deps = { env: env(fake.server.url), log: pino({ level: "silent" }) };
+    const { file, deps } = await startWorkflowMistral();
     expect((await installWorkflowCommand({ file, interface: "public", public: true }, deps)).stdout).toBe(`workflow nova-ha-host-evacuate created (w-1, public) from ${file}\n`);
     expect((await installWorkflowCommand({ file, interface: "public", public: true }, deps)).stdout).toBe(`workflow nova-ha-host-evacuate updated (w-1, public) from ${file}\n`);
-    expect(fake.calls("mistral").map((c) => `${c.method} ${c.query.get("scope")}`)).toEqual(["POST public", "POST public", "PUT public"]);
+    expect(fake!.calls("mistral").map((c) => `${c.method} ${c.query.get("scope")}`)).toEqual(["POST public", "POST public", "PUT public"]);
     await installWorkflowCommand({ file, interface: "public" }, deps);
     // Without it, the scope is left to Mistral (private), as before: a PUT without scope makes a public workflow private again.
-    expect(fake.calls("mistral").slice(3).map((c) => `${c.method} ${c.query.get("scope")}`)).toEqual(["POST null", "PUT null"]);
+    expect(fake!.calls("mistral").slice(3).map((c) => `${c.method} ${c.query.get("scope")}`)).toEqual(["POST null", "PUT null"]);
   });
 
   it("says what to do when the definition is missing", async () => {
