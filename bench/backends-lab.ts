@@ -5,6 +5,8 @@ import { Command, type CommanderError, InvalidArgumentError } from "commander";
 import { oneLine } from "../src/kit/agent-error.js";
 import { expectRecoveredOnce, killAndFence, monitorUntilDone, offMaintenance, prepareAgentsLab, type PreparedAgentsLab, restartAndUnfence } from "../test/backends/agents-lab.js";
 import { labScript, restoreHost } from "../test/backends/backend-lab.js";
+import { type LabSession } from "../test/nova/lab.js";
+import { type NovaServer, serversOnHost } from "../test/nova/lab-compute.js";
 import { describeMachine, loadNow } from "./harness/machine.js";
 import { table } from "./harness/markdown.js";
 import { median } from "./harness/stats.js";
@@ -60,6 +62,23 @@ async function oneRun(ctx: PreparedAgentsLab, row: (typeof ROWS)[number], n: num
   }
 }
 
+/**
+ * Tags the servers of these computes evacuable by instance metadata for the bench's time, and returns the undoing. Masakari and
+ * our workflow evacuate every server of a host; ours evacuates the tagged ones once the cloud tags any (the lab tags a flavor),
+ * so without this it would recover one server of two: not the same failure.
+ */
+async function tagEvacuable(lab: LabSession, computes: readonly number[]): Promise<() => Promise<void>> {
+  const servers: NovaServer[] = [];
+  for (const s of (await Promise.all(computes.map((n) => serversOnHost(lab, `compute-${n}`)))).flat()) {
+    if ((await lab.nova(`/servers/${s.id}/metadata`)).body?.metadata?.evacuable !== undefined) continue;
+    await lab.nova(`/servers/${s.id}/metadata`, { method: "POST", body: { metadata: { evacuable: "true" } } });
+    servers.push(s);
+  }
+  return async () => {
+    for (const s of servers) await lab.nova(`/servers/${s.id}/metadata/evacuable`, { method: "DELETE" });
+  };
+}
+
 /** Restarts Masakari with the packaged settings, or back with the lab's (docs/deploy.md's). */
 async function masakariWith(packaged: boolean): Promise<void> {
   await labScript("backends-down.sh", ["masakari"]);
@@ -95,6 +114,7 @@ async function main(): Promise<void> {
     results.set(row.id, [...(results.get(row.id) ?? []), result]);
     process.stderr.write(`${row.id}: fenced -> done ${(result.ms / 1000).toFixed(1)} s (${result.servers} servers, load ${loadNow()})\n`);
   };
+  const untag = await tagEvacuable(ctx.lab, [...new Set(chosen.map(computeOf))]);
   try {
     // The rows with the lab's settings alternate; the packaged Masakari comes last, between two restarts of Masakari.
     for (let i = 0; i < flags.runs; i++) for (const row of chosen.filter((r) => !r.packaged)) await run(row);
@@ -108,6 +128,7 @@ async function main(): Promise<void> {
       }
     }
   } finally {
+    await untag();
     ctx.close();
   }
   const seconds = (ms: number): string => (ms / 1000).toFixed(1);
