@@ -8,6 +8,7 @@ import { attrdUpdater } from "../pacemaker/attrd.js";
 import { fenceHost } from "../recovery/host/fence-host.js";
 import { hostMatchError } from "../recovery/host/host-name.js";
 import { liftFence, waitForEvacuationDone } from "../recovery/host/unfence-host.js";
+import { untilAnswered } from "../openstack/until-answered.js";
 import { COMPUTE_FENCE_OPTIONS } from "./compute-fence-options.js";
 import { BACKEND_CLOUD_OPTION } from "./backend-options.js";
 import { leaveMasakariMaintenance } from "./masakari-unfencing.js";
@@ -46,22 +47,24 @@ async function fenceOff(context: FenceContext): Promise<void> {
 /**
  * on (unfencing): wait for the evacuation to finish, then lift the fence. A host Nova does not know has nothing to lift.
  * The wait lasts as long as the evacuation, so shell_timeout does not bound it: pcmk_on_timeout does (600 s in deploy.md).
+ * Every step is safe to repeat, so a transient failure that outlasts the transport's retries, from the connection to
+ * the lift, starts it over: Nova's flakiness is waited out until Pacemaker stops the operation.
  */
 async function fenceOn(context: FenceContext): Promise<void> {
-  await withNova(context, async (openstack) => {
+  const plug = context.plug ?? "";
+  await untilAnswered(context.log, plug, `unfencing ${plug}`, () => withNova(context, async (openstack) => {
     const { match } = await matchService(openstack, context);
     if (match.kind === "unknown") {
-      context.log.warn(`${hostMatchError(context.plug ?? "", match).message}: nothing to unfence`);
+      context.log.warn(`${hostMatchError(plug, match).message}: nothing to unfence`);
       return;
     }
-    if (match.kind === "ambiguous") throw hostMatchError(context.plug ?? "", match);
+    if (match.kind === "ambiguous") throw hostMatchError(plug, match);
     const deps = { compute: openstack.compute, attrd: attrdUpdater(), log: context.log };
     const done = await waitForEvacuationDone(deps, match.host, { signal: context.signal });
     await leaveMasakariMaintenance(context, match.host, done.service?.disabledReason);
-    // Nova's flakiness is waited out here as in the wait above: Pacemaker's pcmk_on_timeout is the only bound.
     const lifted = await liftFence(deps, done, { signal: context.signal });
     context.log.info({ host: match.host, status: lifted.status, forced_down: lifted.forcedDown }, "unfencing done");
-  }, Infinity);
+  }, Infinity), { signal: context.signal });
 }
 
 /** The fence_compute agent. */

@@ -3,8 +3,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { AgentError, oneLine } from "../../kit/agent-error.js";
 import type { Logger } from "../../kit/logger.js";
 import type { ComputeApi } from "../../openstack/api.js";
-import { OpenStackError } from "../../openstack/errors.js";
-import { isTransient } from "../../openstack/retry.js";
+import { untilAnswered, type UntilAnsweredOptions } from "../../openstack/until-answered.js";
 import type { ComputeService } from "../../openstack/types.js";
 import type { AttrdClient } from "../../pacemaker/attrd.js";
 import { attrdDecidesAlone, attrdReading, markerReading, mayEnable, reasonReading, REQUESTED_VALUE, unfenceRule } from "./host-recovery-state.js";
@@ -108,43 +107,8 @@ export interface LiftResult {
   readonly forcedDown: "cleared" | "was-clear" | "still-set";
 }
 
-/**
- * How the lift's Nova calls outlast a flaky network: after a transient failure (connection reset, 5xx, timeout) that
- * the transport's own retries did not cure, the call is made again every `retryMs` until `signal` aborts (Pacemaker's
- * operation timeout). Both calls are idempotent, so an answer lost after Nova did the work is harmless.
- * Without a signal, a call is made once (through the transport's retries).
- */
-export interface LiftOptions {
-  readonly signal?: AbortSignal;
-  readonly retryMs?: number;
-}
-
-/** Pause between two tries of a lift call after a transient failure. */
-export const LIFT_RETRY_MS = 1_000;
-
-/**
- * Runs `call` again after each transient failure until it answers or `options.signal` aborts (then the last error is
- * thrown). A failure is logged when its text differs from the one before, so a long outage is one line, not one a second.
- */
-async function untilAnswered<T>(log: Logger, host: string, what: string, call: () => Promise<T>, options: LiftOptions): Promise<T> {
-  let lastText = "";
-  for (;;) {
-    try {
-      return await call();
-    } catch (error) {
-      const { signal } = options;
-      if (!signal || signal.aborted || !(error instanceof OpenStackError) || !isTransient(error)) throw error;
-      const text = oneLine(error);
-      if (text !== lastText) log.warn({ host, err: text }, `${what}: Nova did not answer; trying again`);
-      lastText = text;
-      try {
-        await sleep(options.retryMs ?? LIFT_RETRY_MS, undefined, { signal });
-      } catch {
-        throw error;
-      }
-    }
-  }
-}
+/** How the lift's Nova calls outlast a flaky network (both calls are idempotent, so an answer lost after Nova did the work is harmless). */
+export type LiftOptions = UntilAnsweredOptions;
 
 /** Tries once more to clear forced_down of a host, with a fresh read of its service; true once it is clear. */
 export async function retryClearForcedDown(deps: Pick<UnfenceDeps, "compute" | "log">, host: string): Promise<boolean> {

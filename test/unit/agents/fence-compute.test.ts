@@ -248,6 +248,22 @@ describe("fence_compute on", () => {
     expect(run.log).toMatch(/left disabled/);
   });
 
+  it("waits out a Nova that resets every connection from the first call, as it waits out the rest (chaos seeds 100882, 101231)", async () => {
+    h.attrd.set("compute-1", "no");
+    setService("compute-1", { forcedDown: true, disabled: true, disabledReason: EVACUATED });
+    h.sim.cloud.netFaults.set({ faultRate: 1, kinds: ["reset"], services: ["compute"] });
+    const healed = setTimeout(() => h.sim.cloud.netFaults.set({}), 2_500);
+    try {
+      const run = await h.run(fenceCompute, "stdin", options({ action: "on", plug: "compute-1" }), new AbortController().signal);
+      expect(run).toMatchObject({ exitCode: 0, stdout: "Success: Powered ON\n" });
+      expect(service("compute-1")).toMatchObject({ forcedDown: false, status: "enabled" });
+      expect(run.log).toMatch(/unfencing compute-1: Nova did not answer; trying again/);
+    } finally {
+      clearTimeout(healed);
+      h.sim.cloud.netFaults.set({});
+    }
+  }, 15_000);
+
   it("succeeds with a warning for a host Nova has not seen yet, so unfencing never blocks a new node", async () => {
     const run = await h.run(fenceCompute, "stdin", options({ action: "on", plug: "compute-new" }));
     expect(run).toMatchObject({ exitCode: 0, stdout: "Success: Powered ON\n" });
