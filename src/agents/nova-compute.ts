@@ -12,6 +12,7 @@ import { resolveOwnNovaHost } from "../nova-compute-service/nova-conf-host.js";
 import { attrdUpdater } from "../pacemaker/attrd.js";
 import { attrdReading } from "../recovery/host/host-recovery-state.js";
 import { liftFence, retryClearForcedDown, waitForEvacuationDone } from "../recovery/host/unfence-host.js";
+import { untilAnswered } from "../openstack/until-answered.js";
 import { BACKEND_CLOUD_OPTION } from "./backend-options.js";
 import { leaveMasakariMaintenance } from "./masakari-unfencing.js";
 import { OCF_OPENSTACK_OPTIONS } from "./openstack-options.js";
@@ -75,25 +76,17 @@ function ownHost(context: OcfContext): Promise<string> {
   });
 }
 
-/** Start: resolve the host, wait for its evacuation, lift the fence, then start nova-compute. */
+/**
+ * Start: resolve the host, wait for its evacuation, lift the fence, then start nova-compute. A failed start is fatal
+ * on its node (start-failure-is-fatal): every step before nova-compute starts is safe to repeat, so a transient
+ * failure that outlasts the transport's retries starts them over, within the start's own timeout.
+ */
 async function start(context: OcfContext): Promise<OcfCode> {
-  const { log, params } = context;
+  const { log } = context;
   if (await running(context)) return OCF.SUCCESS;
   const host = await ownHost(context);
-  const openstack = await openStackFromParams(params, { env: process.env, log, deadline: context.deadline, signal: context.signal });
-  const deps = { compute: openstack.compute, attrd: attrdUpdater(), log };
   const budget = AbortSignal.any([context.signal, AbortSignal.timeout(Math.max(1, context.deadline - Date.now()))]);
-  const done = await waitForEvacuationDone(deps, host, { signal: budget });
-  const delay = paramsOf(context).evacuation_delay;
-  if (attrdReading(done.attrdValue) === "no" && delay > 0) {
-    log.info({ host }, `Pausing ${delay} s after the evacuation of ${host}`);
-    await sleep(delay * 1000, undefined, { signal: budget });
-  }
-  // Lifting the fence includes Masakari's part, as fence_compute on does: a host that rejoined without our unfencing
-  // (the peer's fence_compute, or no unfencing configured) would otherwise stay on maintenance, its next failure refused.
-  const lift = paramsOf(context).lift_fence;
-  if (lift) await leaveMasakariMaintenance({ ...context, signal: budget }, host, done.service?.disabledReason);
-  const lifted = lift ? await liftFence(deps, done) : undefined;
+  const lifted = await untilAnswered(log, host, `waiting for ${host}'s evacuation and lifting its fence`, () => waitAndLift(context, host, budget), { signal: budget });
   const runner = runnerOf(context);
   if (runner) {
     await runner.start();
@@ -101,8 +94,26 @@ async function start(context: OcfContext): Promise<OcfCode> {
   } else {
     await markStarted(context.environment);
   }
-  if (lifted?.forcedDown === "still-set") await clearForcedDownAfterStart(context, deps, host, runner !== undefined);
+  if (lifted?.deps && lifted.result.forcedDown === "still-set") await clearForcedDownAfterStart(context, lifted.deps, host, runner !== undefined);
   return OCF.SUCCESS;
+}
+
+/** Start's OpenStack part: wait for the host's evacuation, pause evacuation_delay, then lift the fence (lift_fence). */
+async function waitAndLift(context: OcfContext, host: string, budget: AbortSignal) {
+  const { log, params } = context;
+  const openstack = await openStackFromParams(params, { env: process.env, log, deadline: context.deadline, signal: context.signal });
+  const deps = { compute: openstack.compute, attrd: attrdUpdater(), log };
+  const done = await waitForEvacuationDone(deps, host, { signal: budget });
+  const delay = paramsOf(context).evacuation_delay;
+  if (attrdReading(done.attrdValue) === "no" && delay > 0) {
+    log.info({ host }, `Pausing ${delay} s after the evacuation of ${host}`);
+    await sleep(delay * 1000, undefined, { signal: budget });
+  }
+  if (!paramsOf(context).lift_fence) return undefined;
+  // Lifting the fence includes Masakari's part, as fence_compute on does: a host that rejoined without our unfencing
+  // (the peer's fence_compute, or no unfencing configured) would otherwise stay on maintenance, its next failure refused.
+  await leaveMasakariMaintenance({ ...context, signal: budget }, host, done.service?.disabledReason);
+  return { deps, result: await liftFence(deps, done, { signal: budget }) };
 }
 
 /** Seconds start keeps trying to clear forced_down once nova-compute runs. */

@@ -61,6 +61,26 @@ describe("NovaCompute", () => {
     expect((await h.run(novaCompute, "monitor", gate(), MONITOR)).exitCode).toBe(0);
   });
 
+  it("waits out a Nova that resets every connection, from the first call to the lift, within its timeout", async () => {
+    await h.fence("compute-1");
+    const evacuator = { OCF_RESOURCE_INSTANCE: "nova-evacuate" };
+    await h.run(novaEvacuate, "start", { ...h.credentials(), poll_interval: "1" }, evacuator);
+    expect((await h.run(novaEvacuate, "monitor", { ...h.credentials(), poll_interval: "1" }, { ...MONITOR, ...evacuator })).exitCode).toBe(0);
+    h.sim.cloud.reviveHost("compute-1");
+    // A failed start is fatal on its node (start-failure-is-fatal): nova-compute would stay down until a cleanup.
+    h.sim.cloud.netFaults.set({ faultRate: 1, kinds: ["reset"], services: ["compute", "identity"] });
+    const healed = setTimeout(() => h.sim.cloud.netFaults.set({}), 2_500);
+    try {
+      const run = await h.run(novaCompute, "start", gate(), { OCF_RESKEY_CRM_meta_timeout: "20000" });
+      expect(run.stderr ?? "").toBe("");
+      expect(run.exitCode).toBe(0);
+      expect(service("compute-1")).toMatchObject({ status: "enabled", forcedDown: false });
+    } finally {
+      clearTimeout(healed);
+      h.sim.cloud.netFaults.set({});
+    }
+  }, 30_000);
+
   it("leaves a service an operator disabled for another reason disabled", async () => {
     const api = await import("../../../src/openstack/connect.js");
     const { resolveCloudConfig } = await import("../../../src/openstack/cloud-config.js");
