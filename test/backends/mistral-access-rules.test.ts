@@ -1,7 +1,8 @@
 // recovery_driver=mistral with backend_cloud an application credential restricted by `nova-ha mistral access-rules` (docs/deploy.md),
 // on the real lab: the built NovaEvacuate recovers a killed compute through Mistral with it, and the token Mistral keeps in
 // action_executions can do nothing outside the rules and expires. Nova (service_type compute) and Mistral (workflowv2) enforce
-// the rules; Masakari is left as packaged (no service_type), which refuses any token that carries access rules.
+// the rules; Neutron (network) lets Nova's calls with it through only with Nova's service token; Masakari is left as packaged
+// (no service_type), which refuses any token that carries access rules; Keystone does not enforce them, its policy refuses.
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { pino } from "pino";
@@ -102,6 +103,7 @@ describe("recovery_driver=mistral with a short-lived credential restricted to th
       "workflowv2 GET /workflows": await call(`${e.workflowv2}/workflows`),
       "workflowv2 DELETE /executions/{id}": await call(`${e.workflowv2}/executions/${randomUUID()}`, "DELETE"),
       "identity GET /v3/users": await call(`${e.identity}/users`),
+      "network GET /v2.0/ports (no service token)": await call(`${e.network}/v2.0/ports`),
       "instance-ha GET /v1/segments (Masakari as packaged)": await call(`${e["instance-ha"]}/segments`),
     };
     console.log(`the stored token against the real services: ${JSON.stringify(seen)}`);
@@ -113,7 +115,10 @@ describe("recovery_driver=mistral with a short-lived credential restricted to th
       "compute POST /servers": 401,
       "workflowv2 GET /workflows": 401,
       "workflowv2 DELETE /executions/{id}": 401,
-      "identity GET /v3/users": 401,
+      // Keystone Zed does not enforce access rules on its own API (it logs "Invalid user token" and serves the request):
+      // the credential's role, a plain one to Keystone, is what refuses it.
+      "identity GET /v3/users": 403,
+      "network GET /v2.0/ports (no service token)": 401,
       "instance-ha GET /v1/segments (Masakari as packaged)": 401,
     });
     // Masakari has no service_type in [keystone_authtoken]: keystonemiddleware says why it refused.

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Answer, type LabSession, send } from "../nova/lab.js";
 
-/** The user, its project, and the clouds.yaml entry, as docs/deploy.md names them. */
+/** The user, its project and its role, as docs/deploy.md names them. */
 export const RECOVERY_USER = "nova-ha-recovery";
 /** The clouds.yaml entry NovaEvacuate's backend_cloud names. */
 export const RESTRICTED_CLOUD = "nova-ha-mistral";
@@ -48,9 +48,10 @@ async function issue(authUrl: string, body: unknown): Promise<{ token: string; c
 }
 
 /**
- * Makes (or reuses) project and user `nova-ha-recovery` with the admin role on that project (Nova's policy asks admin for
- * all_tenants, os-services and evacuate), gives the user a fresh password, and creates an application credential of it that
- * expires after `lifetimeMs`, carrying `rules` as its access rules.
+ * Makes (or reuses) project, user and role `nova-ha-recovery`, the user holding only that role on that project (nova-up.sh's
+ * Nova policy makes the role Nova's admin: all_tenants, os-services, evacuate; to Keystone, Neutron and Mistral it is a plain
+ * role), gives the user a fresh password, and creates an application credential of it that expires after `lifetimeMs`,
+ * carrying `rules` as its access rules.
  */
 export async function restrictedCredential(lab: LabSession, rules: readonly unknown[], lifetimeMs: number): Promise<RestrictedCredential> {
   const authUrl = lab.endpoints.identity;
@@ -58,8 +59,11 @@ export async function restrictedCredential(lab: LabSession, rules: readonly unkn
   const password = randomBytes(18).toString("base64url");
   const userId = await ensure(lab, "users", RECOVERY_USER, { domain_id: "default", default_project_id: projectId, password });
   must(await lab.keystone(`/users/${userId}`, { method: "PATCH", body: { user: { password } } }), "set the user's password", 200);
-  const roleId = await ensure(lab, "roles", "admin");
-  must(await lab.keystone(`/projects/${projectId}/users/${userId}/roles/${roleId}`, { method: "PUT" }), "grant admin", 204);
+  const roleId = await ensure(lab, "roles", RECOVERY_USER, {});
+  must(await lab.keystone(`/projects/${projectId}/users/${userId}/roles/${roleId}`, { method: "PUT" }), `grant ${RECOVERY_USER}`, 204);
+  // A user made by an earlier version of this helper held admin there: take it away.
+  const admin = await ensure(lab, "roles", "admin");
+  must(await lab.keystone(`/projects/${projectId}/users/${userId}/roles/${admin}`, { method: "DELETE" }), "revoke admin", 204, 404);
   const userAuth = { auth: { identity: { methods: ["password"], password: { user: { id: userId, password } } }, scope: { project: { id: projectId } } } };
   const user = await issue(authUrl, userAuth);
   const name = `nova-ha-mistral-${Date.now()}`;

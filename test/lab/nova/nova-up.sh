@@ -528,7 +528,7 @@ log_file = $LOGS/neutron-server.log
 connection = $(dburl neutron)
 [oslo_concurrency]
 lock_path = $LAB/neutron/lock
-$(authtoken neutron)
+$(authtoken neutron network)
 [ml2]
 type_drivers = flat
 tenant_network_types =
@@ -576,7 +576,14 @@ region_name = RegionOne
 $(authtoken nova compute)
 $(service_auth placement placement)
 $(service_auth neutron neutron)
+$(service_auth nova service_user)
+send_service_user_token = true
+[oslo_policy]
+policy_file = $ETC/nova/policy.yaml
 EOF
+    # The role of docs/deploy.md's restricted credential for Mistral (nova-ha-recovery) is Nova's admin, and no one
+    # else's: Keystone, Neutron and Mistral see a plain role (test/backends/mistral-access-rules.test.ts).
+    printf '"context_is_admin": "role:admin or role:nova-ha-recovery"\n' >"$ETC/nova/policy.yaml"
     # DB credentials only for api, conductor, scheduler and nova-manage; nova-compute refuses
     # to start its service with them.
     cat >"$ETC/nova/nova-db.conf" <<EOF
