@@ -3,6 +3,7 @@
 // Masakari and never started through our engine. attrd is the recorded fake attrd_updater; no Pacemaker runs here.
 import { describe, expect, it } from "vitest";
 import { parseNovaMarker } from "../../src/recovery/host/nova-marker.js";
+import { waitFor } from "../nova/lab.js";
 import { computeService } from "../nova/lab-compute.js";
 import { expectRecoveredOnce, killAndFence, monitor, monitorUntilDone, offMaintenance, restartAndUnfence, segmentHost, useAgentsLab, type FencedCompute } from "./agents-lab.js";
 import { restoreHost } from "./backend-lab.js";
@@ -16,11 +17,14 @@ describe("a recovery_driver switched while Masakari holds a host, on the real la
     let fenced: FencedCompute | undefined;
     try {
       fenced = await killAndFence(ctx.lab, ctx.attrd, N);
-      // One short monitor with Masakari: the host is handed over and the notification recorded, then the monitor returns.
-      const masakari = await ctx.novaEvacuate({ recovery_driver: "masakari", pass_budget: "3" });
-      await monitor(masakari);
+      // Short monitors with Masakari until the host is handed over (a notification sent); the recovery then runs on.
+      const masakari = await ctx.novaEvacuate({ recovery_driver: "masakari", pass_budget: "5" });
       const notifications = async () => ctx.masakari.listNotifications({ generatedSince: fenced!.fencedAt, sourceHostUuid: (await segmentHost(ctx.masakari, HOST)).host.uuid });
-      const [sent] = await notifications();
+      const [sent] = await waitFor("NovaEvacuate to notify Masakari", async () => {
+        await monitor(masakari);
+        const sent = await notifications();
+        return sent.length > 0 ? sent : undefined;
+      }, 60_000, 0);
       const ref = sent?.uuid;
       expect(ref).toMatch(/^[0-9a-f-]{36}$/);
       // Our marker with the notification, or Masakari's own reason if its first task wrote it after the monitor's last poll.
