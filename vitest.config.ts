@@ -1,11 +1,11 @@
-// Test projects: unit (fast, mirrors src/), integration (built bundles + real Pacemaker), nova (real Nova lab).
+// Test projects: unit (fast, mirrors src/), integration (built bundles + real Pacemaker), nova (real Nova lab), backends (Masakari and Mistral on it).
 import { defineConfig } from "vitest/config";
 
 // The fence agents' token cache stays off unless a test turns it on: tests count requests and restart simulators.
 // Inside the Pacemaker lab, pacemaker-fenced runs the agents with its own environment, so the cache works as deployed.
 const NO_FENCE_TOKEN_CACHE = { NOVA_HA_RUN_DIR: "" };
 
-/** The three test projects and their settings. */
+/** The four test projects and their settings. */
 export default defineConfig({
   test: {
     projects: [
@@ -29,7 +29,7 @@ export default defineConfig({
           fileParallelism: false,
         },
       },
-      // Masakari 14 and Mistral 15 on the Nova lab (test/lab/{masakari,mistral}-up.sh); not in the default run yet.
+      // Masakari 14 and Mistral 15 on the Nova lab (test/lab/backends/); scripts/test-all.sh runs it after the nova project.
       { test: { name: "backends", include: ["test/backends/**/*.test.ts"], env: NO_FENCE_TOKEN_CACHE, testTimeout: 900_000, hookTimeout: 600_000, fileParallelism: false } },
     ],
   },

@@ -1,5 +1,6 @@
 // `nova-ha mistral install-workflow`: creates our host-evacuate workflow in Mistral, or updates it when it exists.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { AgentError } from "../kit/agent-error.js";
 import type { Logger } from "../kit/logger.js";
 import type { Outcome } from "../kit/runtime.js";
@@ -8,8 +9,14 @@ import { createMistralApi } from "../openstack/mistral/mistral-api.js";
 import { connectBackend } from "./backend-connection.js";
 import { CLI_EXIT } from "./cli-exit-codes.js";
 
-/** Where `make install` puts the workflow. */
-export const INSTALLED_WORKFLOW = "/usr/share/nova-ha/workflows/nova-ha-host-evacuate.yaml";
+/** Where the workflow is installed below PREFIX (scripts/install.sh). */
+const WORKFLOW_UNDER_PREFIX = "share/nova-ha/workflows/nova-ha-host-evacuate.yaml";
+
+/** The installed workflow: beside the running nova-ha ($PREFIX/bin/nova-ha → $PREFIX/share/…), else under /usr. */
+export function installedWorkflow(executable = process.argv[1] ?? ""): string {
+  const besideExecutable = join(dirname(dirname(executable)), WORKFLOW_UNDER_PREFIX);
+  return executable && existsSync(besideExecutable) ? besideExecutable : join("/usr", WORKFLOW_UNDER_PREFIX);
+}
 
 /** The options of `nova-ha mistral install-workflow`, as commander parses them. */
 export interface InstallWorkflowOptions {
@@ -23,7 +30,7 @@ export interface InstallWorkflowOptions {
 
 /** Reads the definition, then POSTs it, or PUTs it when Mistral answers 409 (the name exists); prints what it did. */
 export async function installWorkflowCommand(options: InstallWorkflowOptions, deps: { env: NodeJS.ProcessEnv; log: Logger }): Promise<Outcome> {
-  const path = options.file ?? INSTALLED_WORKFLOW;
+  const path = options.file ?? installedWorkflow();
   let definition: string;
   try {
     definition = readFileSync(path, "utf8");

@@ -1,4 +1,4 @@
-// ComputeApi over Nova at the negotiated microversion; the calls live in compute/.
+// ComputeApi over Nova at the negotiated microversion; the calls live in nova/.
 import type { ComputeApi } from "./api.js";
 import { listFlavors } from "./nova/flavors.js";
 import { listEvacuations } from "./nova/migrations.js";

@@ -4,6 +4,7 @@ import { mkdtempSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { installedWorkflow } from "../../../src/cli/mistral-command.js";
 
 const ROOT = resolve(import.meta.dirname, "../../..");
 const INSTALLED = [
@@ -38,5 +39,14 @@ describe("make install", () => {
     const other = mkdtempSync(join(tmpdir(), "prefix-"));
     execFileSync("bash", ["scripts/install.sh"], { cwd: ROOT, env: { ...process.env, DESTDIR: other, PREFIX: "/opt/nova-ha" }, stdio: "pipe" });
     expect(statSync(join(other, "opt/nova-ha/sbin/fence_compute")).isFile()).toBe(true);
+    // npm run install-agents (this script) installs the Mistral workflow as make install does, under PREFIX.
+    expect(statSync(join(other, "opt/nova-ha/share/nova-ha/workflows/nova-ha-host-evacuate.yaml")).mode & 0o777).toBe(0o644);
+  });
+
+  it("nova-ha finds the workflow installed beside it, whatever PREFIX was", () => {
+    const other = mkdtempSync(join(tmpdir(), "prefix-"));
+    execFileSync("bash", ["scripts/install.sh"], { cwd: ROOT, env: { ...process.env, DESTDIR: other, PREFIX: "/opt/nova-ha" }, stdio: "pipe" });
+    expect(installedWorkflow(join(other, "opt/nova-ha/bin/nova-ha"))).toBe(join(other, "opt/nova-ha/share/nova-ha/workflows/nova-ha-host-evacuate.yaml"));
+    expect(installedWorkflow(join(tmpdir(), "nowhere/bin/nova-ha"))).toBe("/usr/share/nova-ha/workflows/nova-ha-host-evacuate.yaml");
   });
 });
