@@ -18,9 +18,13 @@ describe("the controller running NovaEvacuate fails mid-recovery", () => {
   it("stopping NovaEvacuate while evacuations run (its monitor is killed) and starting it again completes the recovery, each instance evacuated once", async () => {
     const l = lab();
     // At most two evacuations at a time, placing or rebuilding, so some have not started when NovaEvacuate stops.
-    await pcs(l, "resource", "update", "nova-evacuate", "per_host_concurrency=2", "max_in_flight=2");
+    // --wait: the restart this update causes is over before the node fails (the pass must run with these limits).
+    await pcs(l, "resource", "update", "nova-evacuate", "per_host_concurrency=2", "max_in_flight=2", "--wait=120");
     await resourceIs(l, "nova-evacuate", "Started");
-    await l.sim.control.setConfig({ evacuateLatencyMs: 6000 });
+    // The order is forced, not hoped for: the simulator holds every rebuild just before it lands (evacuateHold), so the
+    // first two stay in flight, the other two unsent, and the monitor busy, however long pcs takes to stop it (pcs
+    // 0.12 on a loaded machine took 12 s, longer than two 6 s rebuilds: the pass had ended before the stop).
+    await l.sim.control.setConfig({ evacuateLatencyMs: 6000, evacuateHold: true });
     await l.sim.control.resetCounts();
     const w = await watch(l, NODE);
     const offset = fileOffset(PACEMAKER_LOG);
@@ -41,6 +45,9 @@ describe("the controller running NovaEvacuate fails mid-recovery", () => {
     const idle = await l.sim.control.servers(NODE);
     expect(notYet.every((id) => idle.some((s) => s.uuid === id && s.taskState === null))).toBe(true);
     expect(w.allRecovered).toBe(false);
+    // Nova goes on without the controller: the rebuilds in flight land while NovaEvacuate is stopped.
+    await l.sim.control.setConfig({ evacuateHold: false });
+    l.timeline.mark("evacuations released");
 
     await pcs(l, "resource", "enable", "nova-evacuate");
     await resourceIs(l, "nova-evacuate", "Started");
@@ -54,7 +61,7 @@ describe("the controller running NovaEvacuate fails mid-recovery", () => {
 
   it("then the node, powered on again, is unfenced and runs NovaCompute again", async () => {
     const l = lab();
-    await l.sim.control.setConfig({ evacuateLatencyMs: 1000 });
+    await l.sim.control.setConfig({ evacuateLatencyMs: 1000, evacuateHold: false });
     await pcs(l, "resource", "update", "nova-evacuate", "per_host_concurrency=8", "max_in_flight=0");
     await l.powerOn(NODE);
     await nodeBack(l, NODE);
