@@ -72,10 +72,11 @@ else
       echo "BACKENDS_LAB=skip: NovaEvacuate through Masakari and Mistral was NOT run"
     else
       # The same lab plus Masakari 14 and Mistral 15 (Debian packages, installed on first use): one failure recovered
-      # end to end through NovaEvacuate with each back-end; the rest of the backends project runs on demand (docs/backends.md).
+      # end to end through NovaEvacuate with each back-end, then Masakari's API down at fencing and its engine killed
+      # mid-recovery; the rest of the backends project runs on demand (docs/backends.md).
       stage "recovery back-ends (Masakari, Mistral) through NovaEvacuate on the real Nova lab"
       if bash test/lab/backends/masakari-up.sh >>"$REPORTS/backends-up.log" 2>&1 && bash test/lab/backends/mistral-up.sh >>"$REPORTS/backends-up.log" 2>&1; then
-        npx vitest run --project backends test/backends/nova-evacuate-drivers.test.ts --reporter=default --reporter=json --outputFile="$REPORTS/backends.json" || status=1
+        npx vitest run --project backends test/backends/nova-evacuate-drivers.test.ts test/backends/nova-evacuate-backend-faults.test.ts --reporter=default --reporter=json --outputFile="$REPORTS/backends.json" || status=1
       else
         echo "Masakari or Mistral did not come up; last lines of their log:"; tail -n 30 "$REPORTS/backends-up.log"; status=1
       fi
