@@ -9,6 +9,7 @@ import { resolveNovaHost } from "../recovery/host/host-name.js";
 import { connectBackend } from "./backend-connection.js";
 import { CLI_EXIT } from "./cli-exit-codes.js";
 import { readRemoteNodes } from "./pacemaker-remote-nodes.js";
+import { cliCloudParams } from "./cli-cloud-params.js";
 
 /** The options of `nova-ha masakari sync-segment`, as commander parses them. */
 export interface SyncSegmentOptions {
@@ -99,7 +100,7 @@ async function sync(api: MasakariApi, segmentName: string, options: SyncSegmentO
 
 /** Nova's nova-compute host names, which Masakari requires as host names. */
 async function novaHostNames(options: SyncSegmentOptions, deps: SyncSegmentDeps): Promise<string[]> {
-  const openstack = await openStackFromParams({ cloud: options.cloud, endpoint_type: options.interface }, { env: deps.env, log: deps.log });
+  const openstack = await openStackFromParams(cliCloudParams(options), { env: deps.env, log: deps.log });
   try {
     return (await openstack.compute.listServices()).map((s) => s.host);
   } finally {

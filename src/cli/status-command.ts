@@ -10,6 +10,7 @@ import { backendReader, withBackendProgress } from "./backend-progress.js";
 import { CLI_EXIT } from "./cli-exit-codes.js";
 import { hostStatuses, type HostStatus } from "./host-status.js";
 import { renderJson, renderTable } from "./status-report.js";
+import { cliCloudParams } from "./cli-cloud-params.js";
 
 /** The options of `nova-ha status`, as commander parses them. */
 export interface StatusOptions {
@@ -52,8 +53,7 @@ export async function statusCommand(hosts: readonly string[], options: StatusOpt
     (values) => ({ values, error: undefined }),
     (error: unknown) => ({ values: undefined, error: attrdProblem(error) }),
   );
-  const params = { cloud: options.cloud, endpoint_type: options.interface };
-  const openstack = await openStackFromParams(params, { env: deps.env, log: deps.log });
+  const openstack = await openStackFromParams(cliCloudParams(options), { env: deps.env, log: deps.log });
   try {
     const services = await openstack.compute.listServices();
     const attrd = await flags;
