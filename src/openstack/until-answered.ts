@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { oneLine } from "../kit/agent-error.js";
 import type { Logger } from "../kit/logger.js";
-import { OpenStackError } from "./errors.js";
+import { OpenStackError, SERVICE_LABELS } from "./errors.js";
 import { isTransient } from "./retry.js";
 
 /**
@@ -32,7 +32,8 @@ export async function untilAnswered<T>(log: Logger, host: string, what: string, 
       const { signal } = options;
       if (!signal || signal.aborted || !(error instanceof OpenStackError) || !isTransient(error)) throw error;
       const text = oneLine(error);
-      if (text !== lastText) log.warn({ host, err: text }, `${what}: Nova did not answer; trying again`);
+      const service = error.service ? SERVICE_LABELS[error.service] : "OpenStack";
+      if (text !== lastText) log.warn({ host, err: text }, `${what}: ${service} did not answer; trying again`);
       lastText = text;
       try {
         await sleep(options.retryMs ?? UNTIL_ANSWERED_RETRY_MS, undefined, { signal });

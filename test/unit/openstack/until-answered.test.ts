@@ -3,7 +3,8 @@ import { OpenStackError } from "../../../src/openstack/errors.js";
 import { untilAnswered } from "../../../src/openstack/until-answered.js";
 import { memoryLogger } from "./fake-server.js";
 
-const reset = (): OpenStackError => new OpenStackError({ kind: "unreachable", code: "ECONNRESET", what: "cannot reach Nova" });
+const reset = (): OpenStackError => new OpenStackError({ kind: "unreachable", service: "compute", code: "ECONNRESET", what: "cannot reach Nova" });
+const keystoneReset = (): OpenStackError => new OpenStackError({ kind: "unreachable", service: "identity", code: "ECONNRESET", what: "cannot reach Keystone" });
 const refused = (): OpenStackError => new OpenStackError({ kind: "bad-request", status: 400, what: "Nova refused the request" });
 
 /** A call that fails with `failures` in turn, then answers "ok"; counts its calls. */
@@ -26,6 +27,18 @@ describe("untilAnswered", () => {
     await expect(untilAnswered(log.logger, "compute-1", "unfencing compute-1", call.call, { signal: new AbortController().signal, retryMs: 10 })).resolves.toBe("ok");
     expect(call.calls()).toBe(5);
     expect(log.lines.filter((line) => /unfencing compute-1: Nova did not answer; trying again/.test(String(line.msg)))).toHaveLength(1);
+  });
+
+  it("names the service that did not answer (Keystone, Nova, or OpenStack when the error does not say)", async () => {
+    const log = memoryLogger();
+    const unnamed = (): OpenStackError => new OpenStackError({ kind: "unreachable", code: "ECONNRESET", what: "cannot reach it" });
+    const call = flaky([keystoneReset, reset, unnamed]);
+    await untilAnswered(log.logger, "compute-1", "unfencing compute-1", call.call, { signal: new AbortController().signal, retryMs: 10 });
+    expect(log.lines.map((line) => String(line.msg))).toEqual([
+      "unfencing compute-1: Keystone did not answer; trying again",
+      "unfencing compute-1: Nova did not answer; trying again",
+      "unfencing compute-1: OpenStack did not answer; trying again",
+    ]);
   });
 
   it("throws a failure that is not transient at once", async () => {
