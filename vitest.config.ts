@@ -1,5 +1,6 @@
 // Test projects: unit (fast, mirrors src/), integration (built bundles + real Pacemaker), nova (real Nova lab), backends (Masakari and Mistral on it).
 import { defineConfig } from "vitest/config";
+import { LabSharingSequencer } from "./test/integration/lab-order.js";
 
 // The fence agents' token cache stays off unless a test turns it on: tests count requests and restart simulators.
 // Inside the Pacemaker lab, pacemaker-fenced runs the agents with its own environment, so the cache works as deployed.
@@ -8,6 +9,7 @@ const NO_FENCE_TOKEN_CACHE = { NOVA_HA_RUN_DIR: "" };
 /** The four test projects and their settings. */
 export default defineConfig({
   test: {
+    sequence: { sequencer: LabSharingSequencer },
     projects: [
       { test: { name: "unit", include: ["test/unit/**/*.test.ts", "test/sim/**/*.test.ts"], testTimeout: 20_000, env: NO_FENCE_TOKEN_CACHE } },
       {
@@ -17,6 +19,9 @@ export default defineConfig({
           testTimeout: 300_000,
           hookTimeout: 300_000,
           fileParallelism: false,
+          // One process for every file, so that they can share one cloud lab (test/integration/lab-fixture.ts).
+          isolate: false,
+          globalSetup: ["test/integration/lab-global.ts"],
         },
       },
       {

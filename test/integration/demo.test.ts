@@ -1,7 +1,8 @@
 // The README's main command, end to end: `bash scripts/demo.sh` without a terminal, to the end and interrupted.
 import { execa } from "execa";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { REPO_ROOT } from "../lab/lab-bundles.js";
+import { releaseSharedLab } from "./lab-fixture.js";
 
 /** Processes and namespaces of the lab still present: empty when everything was torn down. */
 async function leftovers(): Promise<string[]> {
@@ -23,6 +24,9 @@ function demo(...args: string[]) {
 }
 
 describe("npm run demo", () => {
+  // The demo brings up its own lab: the one the other files share must be down (lab-order.ts runs the demo first).
+  beforeAll(releaseSharedLab, 300_000);
+
   it("recovers every instance of the failed node, prints the timeline and the summary, and leaves nothing running", async () => {
     expect(await leftovers(), "a lab is already running; the demo needs the machine to itself").toEqual([]);
     const run = await demo();

@@ -36,6 +36,11 @@ export class Timeline {
     return (this.require(to) - this.require(from)) / 1000;
   }
 
+  /** Forgets every event (a reused lab starts each test file with an empty timeline). */
+  clear(): void {
+    this.events.length = 0;
+  }
+
   /** A copy of the events. */
   list(): TimelineEvent[] {
     return [...this.events];

@@ -9,38 +9,10 @@ import { runOk } from "../lab-process.js";
 import { ClusterProbe } from "./cluster-probe.js";
 import { startSim, type SimProcess } from "./sim-process.js";
 import { Timeline, waitFor } from "../lab-timeline.js";
-import { clearAgentState, teardownRecord } from "./lab-teardown.js";
+import { type CloudLabOptions, DEFAULT_EVACUATE_LATENCY_MS, DEFAULT_RECONNECT_INTERVAL, labShape } from "./lab-options.js";
 
-/** What to put in the lab. */
-export interface CloudLabOptions {
-  /** Lab compute nodes compute-1..N (pacemaker_remote nodes, Nova hosts heartbeated by a real process). Default 2. */
-  computes?: number;
-  /** Simulator-only hosts spare-1..M: capacity to evacuate to. Default 2. */
-  spares?: number;
-  /** Servers seeded on every host. Default 4. */
-  serversPerHost?: number;
-  /** Every n-th server is SHUTOFF. Default 3. */
-  shutoffEvery?: number;
-  /** How long one evacuation takes in the simulator. Default 1000 ms. */
-  evacuateLatencyMs?: number;
-  /**
-   * reconnect_interval of the compute nodes' connections (Pacemaker interval), default "5s". It is also when a fenced
-   * node gets unfenced (powered on, then fence_compute on waits for its evacuation) and, while that waits, the cluster
-   * starts no new transition.
-   */
-  reconnectInterval?: string;
-  /**
-   * Pacemaker's load-threshold cluster property (its default is 80%). Above it the controller throttles, and at "high
-   * load" it runs one graph action at a time: on a busy 2-core lab, an unfencing that waits for a recovery then holds
-   * back every other action of its transition, such as a connection start. A high value (e.g. "2000%") keeps the lab
-   * from throttling. Default: Pacemaker's.
-   */
-  loadThreshold?: string;
-  /** Simulator seed (ids, scheduling ties). Default 42. */
-  seed?: number;
-  /** Progress lines (default: none). */
-  progress?: (line: string) => void;
-}
+export type { CloudLabOptions } from "./lab-options.js";
+import { clearAgentState, teardownRecord } from "./lab-teardown.js";
 
 /** The cloud the deploy steps configure (its name in clouds.yaml). */
 export const LAB_CLOUD = "nova-ha-lab";
@@ -170,8 +142,7 @@ function siteFile(lab: { computes: readonly string[]; controller: string; sim: S
 export async function startCloudLab(options: CloudLabOptions = {}): Promise<CloudLab> {
   if (process.getuid?.() !== 0) throw new Error("the cloud lab needs root (network namespaces, Pacemaker, /usr install)");
   const progress = options.progress ?? (() => undefined);
-  const computes = Array.from({ length: options.computes ?? 2 }, (_, i) => `compute-${i + 1}`);
-  const spares = Array.from({ length: options.spares ?? 2 }, (_, i) => `spare-${i + 1}`);
+  const { computes, spares, serversPerHost, shutoffEvery, seed } = labShape(options);
   const record = await claimLab(progress);
   const timeline = new Timeline();
   timeline.mark("lab start");
@@ -186,7 +157,7 @@ export async function startCloudLab(options: CloudLabOptions = {}): Promise<Clou
     progress(`starting Pacemaker with ${computes.length} remote compute nodes`);
     await runOk("bash", [join(REPO_ROOT, "test/lab/pacemaker/pacemaker-up.sh")], {
       env: { LAB_REMOTES: String(computes.length), LAB_STONITH: "true", LAB_STONITH_ACTION: "off", LAB_FENCE_DEVICE: "none", LAB_FRESH: "1",
-        LAB_RECONNECT: options.reconnectInterval ?? "5s" },
+        LAB_RECONNECT: options.reconnectInterval ?? DEFAULT_RECONNECT_INTERVAL },
       timeoutMs: 900_000, // a fresh machine installs the Debian packages first
     });
     // Before the controller's first load check (30 s after it starts), so it never throttles on the default.
@@ -199,10 +170,10 @@ export async function startCloudLab(options: CloudLabOptions = {}): Promise<Clou
       listen: ["127.0.0.1"],
       hosts: [...computes, ...spares],
       externalHeartbeat: computes,
-      serversPerHost: options.serversPerHost ?? 4,
-      shutoffEvery: options.shutoffEvery ?? 3,
-      latencyMs: options.evacuateLatencyMs ?? 1000,
-      seed: options.seed ?? 42,
+      serversPerHost,
+      shutoffEvery,
+      latencyMs: options.evacuateLatencyMs ?? DEFAULT_EVACUATE_LATENCY_MS,
+      seed,
       logFile: "/var/log/nova-ha-lab/nova-sim.log",
     });
     record.simPid = sim.pid;

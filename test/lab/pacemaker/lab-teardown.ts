@@ -11,18 +11,28 @@ const AGENT_STATE_DIR = "/run/resource-agents";
 /** State files of the lab's resources and ocf-tester instances (named after them): start files, pid files, caches. */
 const AGENT_STATE_FILE = /^(nova-evacuate|nova-compute|nova-ha-)/;
 
-/**
- * Removes the state the lab's agents left in /run/resource-agents (what a reboot would clear): a later lab has a new
- * CIB but the simulator gives its servers the same ids, so a remembered power state or failure would leak into it.
- */
-export function clearAgentState(): void {
+/** Removes the files of AGENT_STATE_DIR whose names `match`. */
+function removeAgentFiles(match: (name: string) => boolean): void {
   let names: string[] = [];
   try {
     names = readdirSync(AGENT_STATE_DIR);
   } catch {
     return;
   }
-  for (const name of names.filter((n) => AGENT_STATE_FILE.test(n))) rmSync(`${AGENT_STATE_DIR}/${name}`, { force: true });
+  for (const name of names.filter(match)) rmSync(`${AGENT_STATE_DIR}/${name}`, { force: true });
+}
+
+/**
+ * Removes the state the lab's agents left in /run/resource-agents (what a reboot would clear): a later lab has a new
+ * CIB but the simulator gives its servers the same ids, so a remembered power state or failure would leak into it.
+ */
+export function clearAgentState(): void {
+  removeAgentFiles((name) => AGENT_STATE_FILE.test(name));
+}
+
+/** The agents' caches only (token, failures, power states: `nova-ha-<instance>.*`), not the resources' "started" files. */
+export function clearAgentCaches(): void {
+  removeAgentFiles((name) => name.startsWith("nova-ha-"));
 }
 
 /**

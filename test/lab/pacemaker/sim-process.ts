@@ -1,6 +1,7 @@
 // The Nova simulator as a child process of the lab, and a client of its control API (/_sim/...).
 import { readFileSync, writeFileSync } from "node:fs";
 import type { SimConfig, SimMigration, SimServer } from "../../sim/cloud-model.js";
+import type { CloudSeed } from "../../sim/cloud-seed.js";
 import type { ServiceView } from "../../sim/cloud-state.js";
 import type { RequestLogEntry } from "../../sim/request-log.js";
 import { spawnDetached, stopProcess } from "../lab-process.js";
@@ -125,6 +126,21 @@ export class SimControl {
   /** Clears the request log and counters. */
   async resetCounts(): Promise<void> {
     await this.call("POST", "/counts/reset");
+  }
+
+  /** The simulator's settings now. */
+  async config(): Promise<SimConfig> {
+    return this.call("GET", "/config");
+  }
+
+  /** Replaces the whole cloud with a fresh one built from `seed` (the same PRNG seed value: the same ids as at start). */
+  async reseed(seed: CloudSeed): Promise<void> {
+    await this.call("POST", "/reset", seed);
+  }
+
+  /** Removes every injected failure. */
+  async clearFailures(): Promise<void> {
+    await this.call("DELETE", "/failures");
   }
 
   /** Changes simulator settings (e.g. evacuateLatencyMs). */
