@@ -82,6 +82,12 @@ export class ClusterProbe {
     return version;
   }
 
+  /** True from Pacemaker 3.0.2 on: its controller removes a fenced node's attributes right after the fencing (e7104c71e1). */
+  async purgesFencedNodeAttributes(): Promise<boolean> {
+    const [major = 0, minor = 0, patch = 0] = (await this.pacemakerVersion()).split(".").map((part) => parseInt(part, 10));
+    return major * 10_000 + minor * 100 + patch >= 30_002;
+  }
+
   /** Runs pcs (the output is returned, the exit code is the caller's to check). */
   pcs(...args: string[]): Promise<CommandResult> {
     return run("pcs", args, { timeoutMs: 120_000 });
