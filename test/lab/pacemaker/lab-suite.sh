@@ -5,7 +5,7 @@
 #
 #   lab-suite.sh build          make the chroot (debootstrap --variant=minbase, then the packages); a chroot that
 #                               already has this package list is kept as it is (a stamp file), so CI pays once per machine
-#   lab-suite.sh exec CMD...    run CMD inside it, with /proc, /sys, /dev, /run and the repository mounted
+#   lab-suite.sh exec CMD...    run CMD inside it, with /proc, /sys, /dev, /run and the repository mounted (undone after)
 #   lab-suite.sh vitest ARGS... build, then run `vitest run ARGS` inside it from the repository (/work/repo) under
 #                               Debian's nodejs: the cloud lab, pcs, the crm_* tools and the agents are then all the
 #                               chroot's; the Pacemaker lab is stopped and the mounts undone afterwards
@@ -50,7 +50,9 @@ mount_all() {
   mounted sys || mount --rbind /sys "$ROOT/sys"
   mounted dev || mount --rbind /dev "$ROOT/dev"
   mounted run || mount -t tmpfs -o mode=0755 tmpfs "$ROOT/run"
-  mounted work/repo || mount --bind "$REPO" "$ROOT/work/repo"
+  # Always this repository: a bind left by a run from another clone would run that clone's tests and code.
+  if mounted work/repo; then umount "$ROOT/work/repo" || umount -l "$ROOT/work/repo"; fi
+  mount --bind "$REPO" "$ROOT/work/repo"
 }
 umount_all() {
   local dir
@@ -106,7 +108,7 @@ down() {
 
 case "${1:-}" in
   build) build ;;
-  exec) shift; mount_all; chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@" ;;
+  exec) shift; mount_all; rc=0; chroot "$ROOT" env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@" || rc=$?; umount_all; exit "$rc" ;;
   vitest) shift; run_vitest "$@" ;;
   down) down ;;
   umount) umount_all ;;
