@@ -1,18 +1,13 @@
 // The integration run's global teardown: stops the cloud lab the last test file left running (lab-fixture.ts keeps it
 // between files). By then every file has run; the test worker that owns the lab may still be alive, idle.
-import { readFileSync } from "node:fs";
 import { teardownRecord } from "../lab/pacemaker/lab-teardown.js";
 import { ownerAlive, readOwner } from "../lab/pacemaker/lab-ownership.js";
+import { processStat } from "../lab/lab-process.js";
 
 /** True when `pid` is this process or one of its descendants (a worker of this vitest run). */
 function ourProcess(pid: number): boolean {
-  for (let current = pid; current > 1; ) {
+  for (let current = pid; current > 1; current = processStat(current)?.ppid ?? 0) {
     if (current === process.pid) return true;
-    try {
-      current = Number(/^\d+ \(.*\) \S (\d+)/.exec(readFileSync(`/proc/${current}/stat`, "utf8"))?.[1] ?? 0);
-    } catch {
-      return false;
-    }
   }
   return false;
 }

@@ -56,6 +56,16 @@ export async function runOk(command: string, args: readonly string[], options: R
   return result.stdout;
 }
 
+/** A process's command name, state letter and parent PID, from /proc/<pid>/stat; undefined when it is gone. */
+export function processStat(pid: number): { name: string; state: string; ppid: number } | undefined {
+  try {
+    const m = /^\d+ \((.*)\) (\S) (\d+)/.exec(readFileSync(`/proc/${pid}/stat`, "utf8"));
+    return m ? { name: m[1]!, state: m[2]!, ppid: Number(m[3]) } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** True when a process with this PID exists, is not a zombie, and its command line contains `marker`. */
 export function processAlive(pid: number, marker: string): boolean {
   try {

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { type LabTools, REPO_ROOT, bundleLabTools, ensureAgentsBuilt } from "../lab-bundles.js";
 import { type StepResult, readDeploySteps, runDeployStep } from "./deploy-steps.js";
 import { CLOUD_LAB_STATE, type OwnerRecord, ownerAlive, pacemakerLabRunning, readOwner, saveCloudsYaml, writeOwner } from "./lab-ownership.js";
-import { runOk } from "../lab-process.js";
+import { processStat, runOk } from "../lab-process.js";
 import { ClusterProbe } from "./cluster-probe.js";
 import { startSim, type SimProcess } from "./sim-process.js";
 import { Timeline, waitFor } from "../lab-timeline.js";
@@ -90,9 +90,8 @@ export class CloudLab extends ClusterProbe {
 async function childNamed(parent: string, name: string): Promise<number | undefined> {
   for (const entry of await readdir("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
-    const m = /^\d+ \((.*)\) (\S) (\d+)/.exec(stat);
-    if (m && m[1] === name && m[2] !== "Z" && m[3] === parent) return Number(entry);
+    const stat = processStat(Number(entry));
+    if (stat && stat.name === name && stat.state !== "Z" && String(stat.ppid) === parent) return Number(entry);
   }
   return undefined;
 }
